@@ -1,0 +1,103 @@
+package boards
+
+import "fmt"
+
+// Profile describes one board. Fields are documented in docs/boards.md.
+type Profile struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Platform    Platform `json:"platform"`
+	// PageSize is the kernel's page size in bytes; PT_LOAD segments of the
+	// binary must be aligned to it (16384 on the Raspberry Pi 5 kernel).
+	PageSize int    `json:"pageSize"`
+	Kernel   Kernel `json:"kernel"`
+	// DTBs are device tree files copied to the boot partition.
+	DTBs []string `json:"dtb,omitempty"`
+	// Modules are the kernel modules the board needs, in order of need;
+	// their dependency closure is computed at build time.
+	Modules []string `json:"modules,omitempty"`
+	Network Network  `json:"network"`
+	// Base is the default board base reference, used when the local store
+	// has none for this board.
+	Base string `json:"base,omitempty"`
+	// FirmwareConfig holds extra lines for the Raspberry Pi config.txt.
+	FirmwareConfig []string `json:"firmwareConfig,omitempty"`
+	Disk           *Disk    `json:"disk,omitempty"`
+	QEMU           *QEMU    `json:"qemu,omitempty"`
+	// Sources cite where the hardware facts above come from.
+	Sources []string `json:"sources,omitempty"`
+}
+
+// Platform is the OCI platform of the board's images.
+type Platform struct {
+	OS           string `json:"os"`
+	Architecture string `json:"architecture"`
+	Variant      string `json:"variant,omitempty"`
+}
+
+func (p Platform) String() string {
+	s := p.OS + "/" + p.Architecture
+	if p.Variant != "" {
+		s += "/" + p.Variant
+	}
+	return s
+}
+
+// Kernel names the kernel image and its command line.
+type Kernel struct {
+	// File is the kernel image name under boot/ (and on the boot partition).
+	File    string `json:"file"`
+	Cmdline string `json:"cmdline"`
+}
+
+// Network names the interface the board's network driver creates.
+type Network struct {
+	Interface string `json:"interface"`
+}
+
+// Disk describes the boot partition of boards that boot from a disk image.
+type Disk struct {
+	BootPartitionMiB int `json:"bootPartitionMiB"`
+}
+
+// QEMU holds the settings to boot the board in QEMU.
+type QEMU struct {
+	Binary    string   `json:"binary"`
+	Machine   string   `json:"machine"`
+	CPU       string   `json:"cpu,omitempty"`
+	MemoryMiB int      `json:"memoryMiB"`
+	NIC       string   `json:"nic,omitempty"` // device model, e.g. virtio-net-pci
+	Args      []string `json:"args,omitempty"`
+}
+
+// validate checks that the profile is usable. QEMU boards need the QEMU
+// section, disk boards the disk section.
+func (p *Profile) validate() error {
+	switch {
+	case p.Name == "":
+		return fmt.Errorf("name is empty")
+	case p.Platform.OS != "linux":
+		return fmt.Errorf("platform.os is %q, only \"linux\" is supported", p.Platform.OS)
+	case GOARCH(p.Platform.Architecture) == "":
+		return fmt.Errorf("platform.architecture %q is not one of amd64, arm64, riscv64", p.Platform.Architecture)
+	case p.PageSize <= 0 || p.PageSize&(p.PageSize-1) != 0:
+		return fmt.Errorf("pageSize %d is not a power of two", p.PageSize)
+	case p.Kernel.File == "":
+		return fmt.Errorf("kernel.file is empty")
+	case p.QEMU == nil && p.Disk == nil:
+		return fmt.Errorf("neither qemu nor disk is set: the board cannot be booted")
+	case p.QEMU != nil && (p.QEMU.Binary == "" || p.QEMU.Machine == "" || p.QEMU.MemoryMiB <= 0):
+		return fmt.Errorf("qemu needs binary, machine and memoryMiB")
+	}
+	return nil
+}
+
+// GOARCH maps an OCI architecture to the Go architecture wisp supports, or
+// "" if it is not supported.
+func GOARCH(arch string) string {
+	switch arch {
+	case "amd64", "arm64", "riscv64":
+		return arch
+	}
+	return ""
+}

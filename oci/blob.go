@@ -1,0 +1,139 @@
+package oci
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+)
+
+// HasBlob reports whether the store holds the blob.
+func (s *Store) HasBlob(h v1.Hash) bool {
+	_, err := os.Stat(s.blobPath(h))
+	return err == nil
+}
+
+// WriteBlob copies r into the store, verifying that it hashes to h. An
+// existing blob is not rewritten.
+func (s *Store) WriteBlob(h v1.Hash, r io.Reader) error {
+	if s.HasBlob(h) {
+		return nil
+	}
+	w, err := s.NewBlobWriter()
+	if err != nil {
+		return err
+	}
+	defer w.Abort()
+	if _, err := io.Copy(w, r); err != nil {
+		return fmt.Errorf("writing blob %s: %w", h, err)
+	}
+	got, _, err := w.Commit()
+	if err != nil {
+		return err
+	}
+	if got != h {
+		os.Remove(s.blobPath(got))
+		return fmt.Errorf("writing blob %s: %w: content hashes to %s", h, ErrCorrupt, got)
+	}
+	return nil
+}
+
+// BlobWriter streams a blob of not yet known digest into the store.
+type BlobWriter struct {
+	s    *Store
+	f    *os.File
+	h    hash.Hash
+	n    int64
+	done bool
+}
+
+// NewBlobWriter starts a blob. Call Commit to keep it or Abort to drop it.
+func (s *Store) NewBlobWriter() (*BlobWriter, error) {
+	f, err := os.CreateTemp(s.TempDir(), "blob-*")
+	if err != nil {
+		return nil, fmt.Errorf("creating blob in store: %w", err)
+	}
+	return &BlobWriter{s: s, f: f, h: sha256.New()}, nil
+}
+
+func (w *BlobWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	w.h.Write(p[:n])
+	w.n += int64(n)
+	return n, err
+}
+
+// Commit syncs the blob and renames it to its digest.
+func (w *BlobWriter) Commit() (v1.Hash, int64, error) {
+	w.done = true
+	defer os.Remove(w.f.Name())
+	if err := w.f.Sync(); err != nil {
+		w.f.Close()
+		return v1.Hash{}, 0, fmt.Errorf("writing blob: %w", err)
+	}
+	if err := w.f.Close(); err != nil {
+		return v1.Hash{}, 0, fmt.Errorf("writing blob: %w", err)
+	}
+	h := v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(w.h.Sum(nil))}
+	if err := os.Rename(w.f.Name(), w.s.blobPath(h)); err != nil {
+		return v1.Hash{}, 0, fmt.Errorf("writing blob: %w", err)
+	}
+	return h, w.n, nil
+}
+
+// Abort drops an uncommitted blob; after Commit it does nothing.
+func (w *BlobWriter) Abort() {
+	if !w.done {
+		w.done = true
+		w.f.Close()
+		os.Remove(w.f.Name())
+	}
+}
+
+// Blob opens a blob. The reader fails with ErrCorrupt at the end of the
+// stream if the content does not hash to h.
+func (s *Store) Blob(h v1.Hash) (io.ReadCloser, error) {
+	f, err := os.Open(s.blobPath(h))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("blob %s: %w", h, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &verifier{f: f, want: h, h: sha256.New(), path: f.Name()}, nil
+}
+
+func (s *Store) readBlob(h v1.Hash) ([]byte, error) {
+	rc, err := s.Blob(h)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
+}
+
+// verifier hashes what is read and checks the digest at EOF.
+type verifier struct {
+	f    *os.File
+	h    hash.Hash
+	want v1.Hash
+	path string
+}
+
+func (v *verifier) Read(p []byte) (int, error) {
+	n, err := v.f.Read(p)
+	v.h.Write(p[:n])
+	if err == io.EOF {
+		if got := hex.EncodeToString(v.h.Sum(nil)); got != v.want.Hex {
+			return n, fmt.Errorf("%w %s: content hashes to sha256:%s; delete the file and import or pull again", ErrCorrupt, v.path, got)
+		}
+	}
+	return n, err
+}
+
+func (v *verifier) Close() error { return v.f.Close() }

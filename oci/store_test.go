@@ -1,0 +1,197 @@
+package oci
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/validate"
+)
+
+func TestImageRoundTrip(t *testing.T) {
+	s, err := OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := random.Image(1024, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc, err := s.WriteImage(img, "app:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := img.Digest()
+	if desc.Digest != want {
+		t.Errorf("stored digest %s, want %s", desc.Digest, want)
+	}
+	got, err := s.Image("app:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := validate.Image(got); err != nil {
+		t.Errorf("validate.Image: %v", err)
+	}
+	byDigest, err := s.Image(want.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := byDigest.Digest(); d != want {
+		t.Errorf("image by digest = %s, want %s", d, want)
+	}
+	if _, err := s.Image("app:2"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown tag: err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestTagReplaces(t *testing.T) {
+	s, _ := OpenStore(t.TempDir())
+	a, _ := random.Image(10, 1)
+	b, _ := random.Image(10, 1)
+	s.WriteImage(a, "x:latest")
+	s.WriteImage(b, "x:latest")
+	tags, err := s.Tags()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := b.Digest()
+	if len(tags) != 1 || tags[0].Descriptor.Digest != want {
+		t.Errorf("tags = %+v, want one tag at %s", tags, want)
+	}
+}
+
+func TestCorruptBlobIsAnError(t *testing.T) {
+	s, _ := OpenStore(t.TempDir())
+	img, _ := random.Image(4096, 1)
+	if _, err := s.WriteImage(img, "c:1"); err != nil {
+		t.Fatal(err)
+	}
+	l := mustLayers(t, img)[0]
+	d, _ := l.Digest()
+	if err := os.WriteFile(s.blobPath(d), []byte("not what was stored"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Image("c:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := mustLayers(t, got)[0].Compressed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	if _, err := io.Copy(io.Discard, rc); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("reading a corrupted blob: err = %v, want ErrCorrupt", err)
+	}
+}
+
+func TestWriteBlobRejectsWrongDigest(t *testing.T) {
+	s, _ := OpenStore(t.TempDir())
+	h, _ := v1.NewHash("sha256:" + fmt.Sprintf("%064x", 1))
+	err := s.WriteBlob(h, strings.NewReader("hello"))
+	if !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("err = %v, want ErrCorrupt", err)
+	}
+	if s.HasBlob(h) {
+		t.Error("blob with the wrong digest was kept")
+	}
+	if ents, _ := os.ReadDir(s.TempDir()); len(ents) != 0 {
+		t.Errorf("temporary files left behind: %v", ents)
+	}
+}
+
+// TestConcurrentWriters tags from goroutines and from other processes at
+// once; every tag must survive and every image must read back intact.
+func TestConcurrentWriters(t *testing.T) {
+	dir := t.TempDir()
+	const goroutines, procs = 8, 4
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines+procs)
+	for i := 0; i < goroutines; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- writeRandom(dir, "g"+strconv.Itoa(i))
+		}()
+	}
+	for i := 0; i < procs; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperWriter$")
+			cmd.Env = append(os.Environ(), "WISP_STORE_HELPER="+dir, "WISP_STORE_TAG=p"+strconv.Itoa(i))
+			if out, err := cmd.CombinedOutput(); err != nil {
+				errs <- fmt.Errorf("helper process: %v\n%s", err, out)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	s, _ := OpenStore(dir)
+	tags, err := s.Tags()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tags) != goroutines+procs {
+		t.Fatalf("%d tags survived, want %d: %v", len(tags), goroutines+procs, tags)
+	}
+	for _, tag := range tags {
+		img, err := s.Image(tag.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := validate.Image(img); err != nil {
+			t.Errorf("%s: %v", tag.Name, err)
+		}
+	}
+}
+
+// TestHelperWriter is the body of the other processes of TestConcurrentWriters.
+func TestHelperWriter(t *testing.T) {
+	dir := os.Getenv("WISP_STORE_HELPER")
+	if dir == "" {
+		t.Skip("helper process for TestConcurrentWriters")
+	}
+	if err := writeRandom(dir, os.Getenv("WISP_STORE_TAG")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeRandom(dir, tag string) error {
+	s, err := OpenStore(dir)
+	if err != nil {
+		return err
+	}
+	for i := 0; i < 5; i++ {
+		img, err := random.Image(2048, 2)
+		if err != nil {
+			return err
+		}
+		if _, err := s.WriteImage(img, tag+":"+strconv.Itoa(i%1)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func mustLayers(t *testing.T, img v1.Image) []v1.Layer {
+	t.Helper()
+	ls, err := img.Layers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ls
+}
