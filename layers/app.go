@@ -1,0 +1,57 @@
+package layers
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+
+	"github.com/wispboot/wisp/config"
+)
+
+// Binary is the app layer: the file at src, installed at dest (absolute,
+// e.g. /app/svc) with mode 0755.
+func Binary(src, dest string) (mutate.Addendum, error) {
+	fi, err := os.Stat(src)
+	if err != nil {
+		return mutate.Addendum{}, fmt.Errorf("binary: %w", err)
+	}
+	f := File{Path: dest, Mode: 0o755, Size: fi.Size(), Open: func() (io.ReadCloser, error) { return os.Open(src) }}
+	return addendum(RoleApp, "app "+dest, f)
+}
+
+// Init is the init layer: bin installed as /init.
+func Init(bin []byte) (mutate.Addendum, error) {
+	return addendum(RoleInit, "init", Bytes("init", 0o755, bin))
+}
+
+// Config is the config layer: c as /etc/wisp/config.json.
+func Config(c *config.Config) (mutate.Addendum, error) {
+	if err := c.Validate(); err != nil {
+		return mutate.Addendum{}, err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(c); err != nil {
+		return mutate.Addendum{}, err
+	}
+	return addendum(RoleConfig, "config", Bytes(config.Path, 0o644, buf.Bytes()))
+}
+
+func addendum(r Role, what string, files ...File) (mutate.Addendum, error) {
+	l, err := Layer(files)
+	if err != nil {
+		return mutate.Addendum{}, fmt.Errorf("building %s layer: %w", r, err)
+	}
+	return mutate.Addendum{
+		Layer:       l,
+		Annotations: annotations(r),
+		History:     v1.History{Created: v1.Time{Time: Epoch()}, CreatedBy: "wisp: " + path.Clean(what)},
+	}, nil
+}

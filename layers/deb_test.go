@@ -1,0 +1,169 @@
+package layers
+
+import (
+	"archive/tar"
+	"bytes"
+	"errors"
+	"io"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/wispboot/wisp/internal/fixture"
+)
+
+const testKernel = "6.1.0-99-amd64"
+
+func importFixture(t *testing.T, deb []byte) *Base {
+	t.Helper()
+	b, err := ImportDeb(bytes.NewReader(deb), "vmlinuz", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	return b
+}
+
+// layerFiles reads a layer into path → content (directories as "/").
+func layerFiles(t *testing.T, l v1.Layer) map[string]string {
+	t.Helper()
+	rc, err := l.Uncompressed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	files := map[string]string{}
+	tr := tar.NewReader(rc)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return files
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Uid != 0 || h.Gid != 0 || h.ModTime.Unix() != 0 {
+			t.Errorf("%s: owner %d:%d mtime %v, want 0:0 at the epoch", h.Name, h.Uid, h.Gid, h.ModTime)
+		}
+		b, _ := io.ReadAll(tr)
+		files[h.Name] = string(b)
+	}
+}
+
+func TestImportDeb(t *testing.T) {
+	b := importFixture(t, fixture.KernelDeb(testKernel).Bytes())
+	if b.KernelVersion != testKernel || b.ModuleCount != 8 {
+		t.Errorf("version %q, %d modules; want %s, 8", b.KernelVersion, b.ModuleCount, testKernel)
+	}
+	if got := b.Kernel.Annotations[AnnotationRole]; got != "kernel" {
+		t.Errorf("kernel layer role %q", got)
+	}
+	kernel := layerFiles(t, b.Kernel.Layer)
+	if kernel["boot/vmlinuz"] != "stub kernel "+testKernel || len(kernel) != 2 {
+		t.Errorf("kernel layer = %v, want boot/ and boot/vmlinuz", kernel)
+	}
+	mods := layerFiles(t, b.Modules.Layer)
+	dir := "lib/modules/" + testKernel + "/"
+	if _, ok := mods[dir+"kernel/drivers/block/zram.ko"]; !ok {
+		t.Error("the compressed module was not stored as zram.ko")
+	}
+	if !strings.HasPrefix(mods[dir+"kernel/drivers/block/zram.ko"], "\x7fELF") {
+		t.Error("zram.ko is not the decompressed ELF")
+	}
+	dep := mods[dir+"modules.dep"]
+	if !strings.Contains(dep, "kernel/drivers/net/net_failover.ko: kernel/net/core/failover.ko\n") {
+		t.Errorf("modules.dep:\n%s", dep)
+	}
+	for name := range mods {
+		if strings.HasPrefix(name, "usr/") || strings.HasPrefix(name, "boot/") {
+			t.Errorf("modules layer holds %s", name)
+		}
+	}
+}
+
+func TestImportDebIsDeterministic(t *testing.T) {
+	deb := fixture.KernelDeb(testKernel).Bytes()
+	a, b := importFixture(t, deb), importFixture(t, deb)
+	for _, pair := range [][2]v1.Layer{{a.Kernel.Layer, b.Kernel.Layer}, {a.Modules.Layer, b.Modules.Layer}} {
+		da, _ := pair[0].Digest()
+		db, _ := pair[1].Digest()
+		if da != db {
+			t.Errorf("two imports of one package: %s != %s", da, db)
+		}
+	}
+}
+
+func TestImportDebRejects(t *testing.T) {
+	good := fixture.KernelDeb(testKernel).Bytes()
+	noKernel := fixture.KernelDeb(testKernel)
+	delete(noKernel.Files, "./boot/vmlinuz-"+testKernel)
+	for _, tt := range []struct {
+		name string
+		deb  []byte
+		want string
+		is   error
+	}{
+		{"not an ar archive", []byte("#!/bin/sh\n"), "not an ar archive", nil},
+		{"not a kernel package", fixture.Deb{Package: "hello", Files: map[string][]byte{"./usr/bin/hello": []byte("x")}}.Bytes(), "the package is hello", ErrNotKernelPackage},
+		{"no kernel inside", noKernel.Bytes(), "no boot/vmlinuz-*", ErrNotKernelPackage},
+		{"truncated", good[:len(good)*2/3], "truncated", nil},
+		{"empty ar", []byte("!<arch>\n"), "no data.tar", ErrNotKernelPackage},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			_, err := ImportDeb(bytes.NewReader(tt.deb), "vmlinuz", dir)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("err = %v, want errors.Is %v", err, tt.is)
+			}
+			if ents, _ := readDir(dir); len(ents) != 0 {
+				t.Errorf("layer files left behind: %v", ents)
+			}
+		})
+	}
+}
+
+func TestSelectModules(t *testing.T) {
+	b := importFixture(t, fixture.KernelDeb(testKernel).Bytes())
+	m, err := SelectModules(b.Modules.Layer, []string{"virtio_pci", "virtio_net", "virtio_blk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := "/lib/modules/" + testKernel + "/kernel/"
+	want := []string{
+		dir + "drivers/virtio/virtio_ring.ko", dir + "drivers/virtio/virtio.ko", dir + "drivers/virtio/virtio_pci.ko",
+		dir + "net/core/failover.ko", dir + "drivers/net/net_failover.ko", dir + "drivers/net/virtio_net.ko",
+	}
+	if !reflect.DeepEqual(m.Load, want) {
+		t.Errorf("load order:\n got %v\nwant %v", m.Load, want)
+	}
+	var got []string
+	for name := range layerFiles(t, m.Layer) {
+		if strings.HasSuffix(name, ".ko") {
+			got = append(got, "/"+name)
+		}
+	}
+	sort.Strings(got)
+	sorted := append([]string(nil), want...)
+	sort.Strings(sorted)
+	if !reflect.DeepEqual(got, sorted) {
+		t.Errorf("selected layer holds %v, want %v", got, sorted)
+	}
+	if m.Annotations[AnnotationRole] != "modules" || m.Annotations[AnnotationModules] != "virtio_blk,virtio_net,virtio_pci" {
+		t.Errorf("annotations %v", m.Annotations)
+	}
+	again, _ := SelectModules(b.Modules.Layer, []string{"virtio_pci", "virtio_net", "virtio_blk"})
+	d1, _ := m.Layer.Digest()
+	d2, _ := again.Layer.Digest()
+	if d1 != d2 {
+		t.Errorf("selection is not deterministic: %s != %s", d1, d2)
+	}
+	if _, err := SelectModules(b.Modules.Layer, []string{"e1000e"}); err == nil || !strings.Contains(err.Error(), testKernel) {
+		t.Errorf("unknown module: err = %v, want one naming the kernel", err)
+	}
+}

@@ -1,0 +1,10 @@
+// Package layers builds the layers of wisp images: deterministic v1.Layer
+// constructors for files, the init, the user's binary and the config; the
+// import of a board base from a Debian kernel package; and the selection of
+// the modules a board needs, with their dependency closure.
+//
+// Every layer is a gzip-compressed tar with entries sorted by path, owned
+// by 0:0, dated SOURCE_DATE_EPOCH (default 0), so the same inputs always
+// give the same digest. Layers carry their role in the dev.wisp.role
+// annotation (see roles.go). Hard links are not produced.
+package layers

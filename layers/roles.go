@@ -1,0 +1,63 @@
+package layers
+
+import (
+	"os"
+	"strconv"
+	"time"
+)
+
+// Role is what a layer holds; it is recorded in the AnnotationRole
+// annotation of the layer's descriptor.
+type Role string
+
+// The roles of DESIGN.md §1, in the order layers are stacked.
+const (
+	RoleFirmware Role = "firmware"
+	RoleKernel   Role = "kernel"
+	RoleModules  Role = "modules"
+	RoleInit     Role = "init"
+	RoleExtra    Role = "extra"
+	RoleApp      Role = "app"
+	RoleConfig   Role = "config"
+)
+
+// Layer annotations.
+const (
+	AnnotationRole = "dev.wisp.role"
+	// AnnotationModules lists, on a selected modules layer, the modules
+	// asked for (before closure), comma-separated.
+	AnnotationModules = "dev.wisp.modules"
+	// AnnotationSource is the digest of the layer a layer was derived from.
+	AnnotationSource = "dev.wisp.source"
+)
+
+// Image config labels.
+const (
+	LabelKind          = "dev.wisp.kind" // "base" or "appliance"
+	LabelBoard         = "dev.wisp.board"
+	LabelKernelVersion = "dev.wisp.kernel.version"
+	LabelCmdline       = "dev.wisp.cmdline"
+	LabelVersion       = "dev.wisp.version"
+	LabelBase          = "dev.wisp.base" // the base's tag@digest
+)
+
+// Kinds of wisp images (LabelKind).
+const (
+	KindBase      = "base"
+	KindAppliance = "appliance"
+)
+
+// Epoch is the time stamped on every entry and history record:
+// SOURCE_DATE_EPOCH if set to a number of seconds, else the Unix epoch.
+func Epoch() time.Time {
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return time.Unix(n, 0).UTC()
+		}
+	}
+	return time.Unix(0, 0).UTC()
+}
+
+func annotations(r Role) map[string]string {
+	return map[string]string{AnnotationRole: string(r)}
+}
