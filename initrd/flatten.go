@@ -1,0 +1,226 @@
+package initrd
+
+import (
+	"archive/tar"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/klauspost/compress/gzip"
+)
+
+// ErrUnsafePath is returned for entries that would land outside the root.
+var ErrUnsafePath = errors.New("unsafe path in layer")
+
+// BootFunc receives a regular file under boot/; name is relative to boot/.
+type BootFunc func(name string, size int64, r io.Reader) error
+
+// Stats describes a written initrd.
+type Stats struct {
+	Entries      int   // cpio entries, directories included
+	Bytes        int64 // uncompressed archive size
+	BootFiles    int
+	BootBytes    int64
+	Compressed   int64
+	CompressKind string
+}
+
+// console is the entry every initrd starts with: the kernel opens
+// /dev/console for the init before any file system is mounted.
+var console = []Record{
+	{Name: "dev", Mode: ModeDir | 0o755},
+	{Name: "dev/console", Mode: ModeChar | 0o600, RdevMajor: 5, RdevMinor: 1},
+}
+
+type options struct {
+	level int
+}
+
+// Option configures Write.
+type Option func(*options)
+
+// WithGzipLevel sets the gzip compression level (1–9). The default is 1,
+// the fastest: initrds are unpacked once and the kernel reads them fast.
+func WithGzipLevel(n int) Option { return func(o *options) { o.level = n } }
+
+// Write flattens img (whiteouts applied), sends boot/ files to boot and
+// writes the rest to w as a gzip-compressed newc archive.
+func Write(img v1.Image, w io.Writer, boot BootFunc, opts ...Option) (*Stats, error) {
+	o := options{level: gzip.BestSpeed}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	cw := &countWriter{w: w}
+	zw, err := gzip.NewWriterLevel(cw, o.level)
+	if err != nil {
+		return nil, err
+	}
+	rc := mutate.Extract(img)
+	defer rc.Close()
+	st := &Stats{CompressKind: "gzip"}
+	if err := split(tar.NewReader(rc), NewWriter(zw), boot, st); err != nil {
+		return nil, err
+	}
+	// mutate.Extract closes its tar stream cleanly even when a layer fails
+	// (a digest mismatch, an unsafe path): the error only shows after the
+	// tar trailer. Drain to see it, or a truncated tree would pass.
+	if _, err := io.Copy(io.Discard, rc); err != nil {
+		return nil, fmt.Errorf("reading image: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	st.Compressed = cw.n
+	return st, nil
+}
+
+// split copies a tar stream into cw, diverting boot/ to boot.
+func split(tr *tar.Reader, cw *Writer, boot BootFunc, st *Stats) error {
+	dirs := map[string]bool{}
+	emit := func(r Record) error {
+		st.Entries++
+		if r.Mode&0o170000 == ModeDir {
+			dirs[r.Name] = true
+		}
+		return cw.WriteHeader(r)
+	}
+	for _, r := range console {
+		if err := emit(r); err != nil {
+			return err
+		}
+	}
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("reading image: %w", err)
+		}
+		name, err := cleanName(h)
+		if err != nil {
+			return err
+		}
+		if name == "" {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(name, "boot/"); ok || name == "boot" {
+			if h.Typeflag == tar.TypeReg {
+				st.BootFiles++
+				st.BootBytes += h.Size
+				if err := boot(rest, h.Size, tr); err != nil {
+					return fmt.Errorf("writing boot file %s: %w", rest, err)
+				}
+			}
+			continue
+		}
+		for _, d := range parents(name) {
+			if !dirs[d] {
+				if err := emit(Record{Name: d, Mode: ModeDir | 0o755, Mtime: h.ModTime.Unix()}); err != nil {
+					return err
+				}
+			}
+		}
+		r, body, err := record(name, h)
+		if err != nil {
+			return err
+		}
+		if r.Mode&0o170000 == ModeDir && dirs[name] {
+			continue
+		}
+		if err := emit(r); err != nil {
+			return err
+		}
+		if body == nil {
+			body = tr
+		}
+		if _, err := io.CopyN(cw, body, r.Size); err != nil {
+			return fmt.Errorf("copying %s: %w", name, err)
+		}
+	}
+	if err := cw.Close(); err != nil {
+		return err
+	}
+	st.Bytes = cw.written
+	return nil
+}
+
+// cleanName returns the entry's path relative to the root ("" for the
+// root itself) or ErrUnsafePath.
+func cleanName(h *tar.Header) (string, error) {
+	n := strings.TrimPrefix(h.Name, "./")
+	if strings.HasPrefix(n, "/") {
+		return "", fmt.Errorf("%w: %q is absolute", ErrUnsafePath, h.Name)
+	}
+	for _, el := range strings.Split(n, "/") {
+		if el == ".." {
+			return "", fmt.Errorf("%w: %q climbs out of the root", ErrUnsafePath, h.Name)
+		}
+	}
+	n = path.Clean(n)
+	if n == "." {
+		return "", nil
+	}
+	if h.Typeflag == tar.TypeSymlink && !path.IsAbs(h.Linkname) {
+		if t := path.Join(path.Dir(n), h.Linkname); t == ".." || strings.HasPrefix(t, "../") {
+			return "", fmt.Errorf("%w: symlink %q points outside the root (%s)", ErrUnsafePath, h.Name, h.Linkname)
+		}
+	}
+	return n, nil
+}
+
+// record converts a tar header; body is what follows the cpio header.
+func record(name string, h *tar.Header) (Record, io.Reader, error) {
+	r := Record{Name: name, Mode: uint32(h.Mode) & 0o7777, UID: uint32(h.Uid), GID: uint32(h.Gid), Mtime: h.ModTime.Unix()}
+	switch h.Typeflag {
+	case tar.TypeReg:
+		r.Mode |= ModeRegular
+		r.Size = h.Size
+		return r, nil, nil
+	case tar.TypeDir:
+		r.Mode |= ModeDir
+	case tar.TypeSymlink, tar.TypeLink:
+		target := h.Linkname
+		if h.Typeflag == tar.TypeLink {
+			target = "/" + strings.TrimPrefix(path.Clean("/"+target), "/")
+		}
+		r.Mode = ModeSymlink | 0o777
+		r.Size = int64(len(target))
+		return r, strings.NewReader(target), nil
+	case tar.TypeChar:
+		r.Mode |= ModeChar
+		r.RdevMajor, r.RdevMinor = uint32(h.Devmajor), uint32(h.Devminor)
+	case tar.TypeBlock:
+		r.Mode |= ModeBlock
+		r.RdevMajor, r.RdevMinor = uint32(h.Devmajor), uint32(h.Devminor)
+	case tar.TypeFifo:
+		r.Mode |= ModeFIFO
+	default:
+		return r, nil, fmt.Errorf("%s: unsupported tar entry type %q", name, h.Typeflag)
+	}
+	return r, strings.NewReader(""), nil
+}
+
+// parents lists the directories above name, outermost first.
+func parents(name string) []string {
+	var ps []string
+	for d := path.Dir(name); d != "."; d = path.Dir(d) {
+		ps = append([]string{d}, ps...)
+	}
+	return ps
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
