@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// linkUp is the RTM_NEWLINK request for "ip link set <index> up".
+func linkUp(index int32) message {
+	return message{typ: unix.RTM_NEWLINK, body: ifinfomsg(index, unix.IFF_UP, unix.IFF_UP)}
+}
+
+// ifinfomsg is struct ifinfomsg with family AF_UNSPEC.
+func ifinfomsg(index int32, flags, change uint32) []byte {
+	b := make([]byte, unix.SizeofIfInfomsg)
+	binary.NativeEndian.PutUint32(b[4:8], uint32(index))
+	binary.NativeEndian.PutUint32(b[8:12], flags)
+	binary.NativeEndian.PutUint32(b[12:16], change)
+	return b
+}
+
+// links returns the index of every interface, by name.
+func (c *rtnl) links() (map[string]int32, error) {
+	dump := message{typ: unix.RTM_GETLINK, flags: unix.NLM_F_DUMP, body: ifinfomsg(0, 0, 0)}
+	replies, err := c.request(dump)
+	if err != nil {
+		return nil, fmt.Errorf("listing interfaces: %w", err)
+	}
+	have := make(map[string]int32)
+	for _, m := range replies {
+		if name, index, ok := parseLink(m); ok {
+			have[name] = index
+		}
+	}
+	return have, nil
+}
+
+// parseLink reads the name and index of an RTM_NEWLINK message.
+func parseLink(m syscall.NetlinkMessage) (string, int32, bool) {
+	if m.Header.Type != unix.RTM_NEWLINK || len(m.Data) < unix.SizeofIfInfomsg {
+		return "", 0, false
+	}
+	index := int32(binary.NativeEndian.Uint32(m.Data[4:8]))
+	attrs, err := syscall.ParseNetlinkRouteAttr(&m)
+	if err != nil {
+		return "", 0, false
+	}
+	for _, a := range attrs {
+		if a.Attr.Type == unix.IFLA_IFNAME {
+			return string(bytes.TrimRight(a.Value, "\x00")), index, true
+		}
+	}
+	return "", 0, false
+}
+
+// names lists the interfaces of have, sorted.
+func names(have map[string]int32) string {
+	var ns []string
+	for n := range have {
+		ns = append(ns, n)
+	}
+	slices.Sort(ns)
+	return strings.Join(ns, ", ")
+}

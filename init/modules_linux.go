@@ -1,0 +1,48 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// compressed lists the module suffixes the kernel decompresses itself when
+// finit_module is given MODULE_INIT_COMPRESSED_FILE (Linux 6.1+ built with
+// CONFIG_MODULE_DECOMPRESS; kernel/module/decompress.c).
+var compressed = []string{".ko.gz", ".ko.xz", ".ko.zst"}
+
+// loadModules is the modules step. A module that is already loaded (built
+// in, or pulled in earlier) is not an error.
+func loadModules(b *boot) (string, error) {
+	paths := b.cfg.Modules
+	if len(paths) == 0 {
+		return "", skipped("no modules in config")
+	}
+	for _, p := range paths {
+		if err := loadModule(p); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("%d loaded", len(paths)), nil
+}
+
+func loadModule(path string) error {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("opening module %s: %w", path, err)
+	}
+	defer unix.Close(fd)
+	flags := 0
+	for _, suffix := range compressed {
+		if strings.HasSuffix(path, suffix) {
+			flags |= unix.MODULE_INIT_COMPRESSED_FILE
+		}
+	}
+	err = unix.FinitModule(fd, "", flags)
+	if err != nil && !errors.Is(err, unix.EEXIST) {
+		return fmt.Errorf("loading %s: %w", path, err)
+	}
+	return nil
+}

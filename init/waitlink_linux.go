@@ -1,0 +1,67 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// linkTimeout bounds the wait for the configured interface to appear
+// after its driver is loaded. Drivers usually register it while
+// finit_module runs; asynchronous probing and USB take longer.
+const linkTimeout = 5 * time.Second
+
+// waitLink returns the index of interface name, waiting up to timeout for
+// it to be registered. It listens to link events rather than polling.
+func (c *rtnl) waitLink(name string, timeout time.Duration) (int32, error) {
+	events, err := dialRoute(unix.RTMGRP_LINK) // before looking: no event is missed
+	if err != nil {
+		return 0, err
+	}
+	defer events.Close()
+	deadline := sinceBoot() + timeout
+	for {
+		have, err := c.links()
+		if err != nil {
+			return 0, err
+		}
+		if index, ok := have[name]; ok {
+			return index, nil
+		}
+		if err := events.awaitLink(name, deadline); errors.Is(err, unix.ETIMEDOUT) {
+			return 0, fmt.Errorf("waiting for interface %s: not there after %v (have %s)",
+				name, timeout, names(have))
+		} else if err != nil && !errors.Is(err, unix.ENOBUFS) {
+			return 0, fmt.Errorf("waiting for interface %s: %w", name, err)
+		}
+		// An event named it, or events were lost (ENOBUFS): look again.
+	}
+}
+
+// awaitLink reads link events until one names the interface, or the
+// deadline passes (ETIMEDOUT).
+func (c *rtnl) awaitLink(name string, deadline time.Duration) error {
+	for {
+		left := deadline - sinceBoot()
+		if left <= 0 {
+			return unix.ETIMEDOUT
+		}
+		fds := []unix.PollFd{{Fd: int32(c.fd), Events: unix.POLLIN}}
+		if _, err := unix.Poll(fds, int(left/time.Millisecond)+1); err != nil && !errors.Is(err, unix.EINTR) {
+			return fmt.Errorf("polling rtnetlink: %w", err)
+		}
+		msgs, err := c.receive(unix.MSG_DONTWAIT)
+		if errors.Is(err, unix.EAGAIN) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		for _, m := range msgs {
+			if n, _, ok := parseLink(m); ok && n == name {
+				return nil
+			}
+		}
+	}
+}
