@@ -63,6 +63,7 @@ type Disk struct {
 // QEMU holds the settings to boot the board in QEMU.
 type QEMU struct {
 	Binary    string   `json:"binary"`
+	Package   string   `json:"package,omitempty"` // Debian package providing Binary
 	Machine   string   `json:"machine"`
 	CPU       string   `json:"cpu,omitempty"`
 	MemoryMiB int      `json:"memoryMiB"`
