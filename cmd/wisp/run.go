@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wispboot/wisp/build"
+	"github.com/wispboot/wisp/qemu"
+)
+
+// QEMU user networking's fixed addresses, the defaults of wisp run.
+const (
+	userNetIP      = "10.0.2.15/24"
+	userNetGateway = "10.0.2.2"
+	userNetDNS     = "10.0.2.3"
+)
+
+func newRun(g *globals) *cobra.Command {
+	f := &buildFlags{}
+	var forwards []string
+	var accel string
+	var timeout time.Duration
+	c := &cobra.Command{
+		Use:   "run --target BOARD --binary PATH [--forward HOST:GUEST]",
+		Short: "Build an appliance and boot it in QEMU, console on stdout",
+		Long: `Run builds like wisp build (into a temporary directory unless --out) and
+boots the result in QEMU with the board's settings. Forwards listen on
+127.0.0.1 only. Without --ip the interface gets QEMU user networking's
+address (10.0.2.15/24, gateway 10.0.2.2, DNS 10.0.2.3). Ctrl-C or --timeout
+stops QEMU and removes the temporary files.`,
+		Example: "  wisp run --target qemu-amd64 --binary ./svc --forward 8080:8080 --accel tcg",
+		Args:    cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			var fwd []qemu.Forward
+			for _, s := range forwards {
+				fw, err := qemu.ParseForward(s)
+				if err != nil {
+					return fmt.Errorf("--forward: %w", err)
+				}
+				fwd = append(fwd, fw)
+			}
+			if _, err := qemu.ChooseAccel(accel); err != nil {
+				return fmt.Errorf("--accel: %w", err)
+			}
+			if f.ip == "" {
+				f.ip, f.gateway = userNetIP, userNetGateway
+				if len(f.dns) == 0 {
+					f.dns = []string{userNetDNS}
+				}
+			}
+			req, err := f.request()
+			if err != nil {
+				return err
+			}
+			if req.Board.QEMU == nil {
+				return fmt.Errorf("--target %s is not a QEMU board", req.Board.Name)
+			}
+			if req.Out == "" {
+				dir, err := os.MkdirTemp("", "wisp-run-*")
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(dir)
+				req.Out = dir
+			}
+			s, err := g.store()
+			if err != nil {
+				return err
+			}
+			res, err := build.Build(c.Context(), s, req)
+			if err != nil {
+				return err
+			}
+			a := res.Artifacts
+			ctx := c.Context()
+			if timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, timeout)
+				defer cancel()
+			}
+			chosen, _ := qemu.ChooseAccel(accel)
+			fmt.Fprintf(c.ErrOrStderr(), "booting %s@%s on %s (%s)%s; Ctrl-C stops\n", res.Tag, res.Digest.Hex[:12], req.Board.Name, chosen, describeForwards(fwd))
+			err = qemu.Run(ctx, qemu.Config{
+				Board: req.Board, Kernel: a.Kernel, Initrd: a.Initrd, Forwards: fwd, Accel: accel,
+				Stdout: c.OutOrStdout(), Stderr: c.ErrOrStderr(),
+			})
+			switch {
+			case errors.Is(err, qemu.ErrStopped):
+				return fmt.Errorf("%w: QEMU exited (the init failed or the binary exited; see the console above)", err)
+			case err != nil:
+				return err
+			case errors.Is(ctx.Err(), context.DeadlineExceeded) && c.Context().Err() == nil:
+				fmt.Fprintf(c.ErrOrStderr(), "stopped after --timeout %s\n", timeout)
+			default:
+				fmt.Fprintln(c.ErrOrStderr(), "stopped")
+			}
+			return nil
+		},
+	}
+	f.register(c.Flags())
+	c.Flags().StringVar(&f.out, "out", "", "keep the boot files in this directory (default a temporary one)")
+	c.Flags().StringArrayVar(&forwards, "forward", nil, "forward 127.0.0.1:HOST to the guest's GUEST port, as HOST:GUEST (repeatable)")
+	c.Flags().StringVar(&accel, "accel", "auto", "accelerator: tcg, kvm, or auto (KVM when usable and not nested)")
+	c.Flags().DurationVar(&timeout, "timeout", 0, "stop QEMU after this long (like 60s); 0 runs until Ctrl-C")
+	return c
+}
+
+func describeForwards(fs []qemu.Forward) string {
+	var parts []string
+	for _, f := range fs {
+		parts = append(parts, fmt.Sprintf("127.0.0.1:%d → guest:%d", f.Host, f.Guest))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return ", " + strings.Join(parts, ", ")
+}
