@@ -36,8 +36,8 @@ func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir st
 	if p.QEMU == nil {
 		return nil, fmt.Errorf("board %s boots from a disk image, which this wisp cannot write yet", p.Name)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("output directory: %w", err)
+	if err := checkOut(dir); err != nil {
+		return nil, err
 	}
 	kernel, err := os.CreateTemp(dir, ".kernel-*")
 	if err != nil {
@@ -85,6 +85,19 @@ func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir st
 		}
 	}
 	return a, nil
+}
+
+// checkOut makes sure dir is, or can become, a writable directory.
+func checkOut(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("output directory: %w", err)
+	}
+	f, err := os.CreateTemp(dir, ".wisp-probe-*")
+	if err != nil {
+		return fmt.Errorf("output directory %s is not writable: %w", dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 // ctxWriter stops a long write when the context is cancelled.

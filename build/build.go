@@ -57,6 +57,11 @@ var ErrNotBase = errors.New("not a wisp base")
 // if req.Out is set, writes its artifacts.
 func Build(ctx context.Context, s *oci.Store, req Request) (*Result, error) {
 	p := req.Board
+	if req.Out != "" {
+		if err := checkOut(req.Out); err != nil {
+			return nil, err
+		}
+	}
 	if err := elfcheck.CheckFile(req.Binary, elfcheck.Want{Arch: p.Platform.Architecture, PageSize: uint64(p.PageSize)}); err != nil {
 		return nil, err
 	}

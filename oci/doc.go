@@ -5,8 +5,9 @@
 // The store differs from go-containerregistry's layout package in three
 // ways that matter to wisp: every blob is written to a temporary file and
 // renamed into place, so a crash or a second wisp process never sees half a
-// blob; every blob is verified against its digest as it is read, so a
-// corrupted cache is an error and never an appliance; and changes to
+// blob; every blob is verified against its digest before a byte of it is
+// handed out, so a corrupted cache is an error naming the blob and never an
+// appliance (nor a confusing decompression error); and changes to
 // index.json are serialised with flock(2), so two wisp processes can tag at
 // once. Blobs are never deleted (no garbage collection yet).
 package oci

@@ -36,7 +36,15 @@ func (s *Store) readIndex() (*v1.IndexManifest, error) {
 	return im, nil
 }
 
-// setTag points name at desc, replacing any earlier manifest of that name.
+// Tag points name at desc, replacing any earlier manifest of that name.
+// The manifest must already be in the store.
+func (s *Store) Tag(name string, desc v1.Descriptor) error {
+	if !s.HasBlob(desc.Digest) {
+		return fmt.Errorf("tagging %s: manifest %s: %w", name, desc.Digest, ErrNotFound)
+	}
+	return s.setTag(name, desc)
+}
+
 func (s *Store) setTag(name string, desc v1.Descriptor) error {
 	return s.locked(func() error {
 		im, err := s.readIndex()

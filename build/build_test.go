@@ -1,0 +1,223 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/validate"
+
+	"github.com/wispboot/wisp/boards"
+	"github.com/wispboot/wisp/config"
+	"github.com/wispboot/wisp/elfcheck"
+	"github.com/wispboot/wisp/internal/fixture"
+	"github.com/wispboot/wisp/layers"
+	"github.com/wispboot/wisp/oci"
+)
+
+const fixtureKernel = "6.1.0-99-amd64"
+
+// fixtureStore returns a store holding the fixture base for qemu-amd64.
+func fixtureStore(t *testing.T) (*oci.Store, *boards.Profile) {
+	t.Helper()
+	s, err := oci.OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := boards.Lookup("qemu-amd64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ImportDeb(context.Background(), s, p, bytes.NewReader(fixture.KernelDeb(fixtureKernel).Bytes())); err != nil {
+		t.Fatal(err)
+	}
+	return s, p
+}
+
+// staticBinary builds a tiny static amd64 program.
+func staticBinary(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "main.go")
+	os.WriteFile(src, []byte("package main\n\nfunc main() {}\n"), 0o644)
+	out := filepath.Join(dir, "svc")
+	cmd := exec.Command("go", "build", "-o", out, src)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64", "GOFLAGS=")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
+	return out
+}
+
+func request(p *boards.Profile, bin, out string) Request {
+	return Request{
+		Board: p, Binary: bin, Out: out, User: config.Nobody, Init: []byte("stand-in init"), Version: "test",
+		Network: &config.Network{Addresses: []string{"10.0.2.15/24"}, Gateway: "10.0.2.2", DNS: []string{"10.0.2.3"}},
+	}
+}
+
+func TestBuild(t *testing.T) {
+	s, p := fixtureStore(t)
+	bin := staticBinary(t)
+	out := filepath.Join(t.TempDir(), "out")
+	res, err := Build(context.Background(), s, request(p, bin, out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := s.Image(res.Tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := validate.Image(img); err != nil {
+		t.Errorf("validate.Image: %v", err)
+	}
+	m, _ := img.Manifest()
+	var roles []string
+	for _, l := range m.Layers {
+		roles = append(roles, l.Annotations[layers.AnnotationRole])
+	}
+	if got, want := strings.Join(roles, ","), "kernel,modules,init,app,config"; got != want {
+		t.Errorf("layer roles = %s, want %s", got, want)
+	}
+	cf, _ := img.ConfigFile()
+	for k, want := range map[string]string{
+		layers.LabelKind: "appliance", layers.LabelBoard: "qemu-amd64", layers.LabelKernelVersion: fixtureKernel,
+		layers.LabelCmdline: p.Kernel.Cmdline, layers.LabelBase: res.Base,
+	} {
+		if got := cf.Config.Labels[k]; got != want {
+			t.Errorf("label %s = %q, want %q", k, got, want)
+		}
+	}
+	if cf.Architecture != "amd64" || cf.OS != "linux" || cf.Config.User != "65534:65534" || cf.Config.Entrypoint[0] != "svc" {
+		t.Errorf("config = %+v", cf)
+	}
+	if len(res.Modules) != 6 || !strings.HasSuffix(res.Modules[len(res.Modules)-1], "/virtio_net.ko") {
+		t.Errorf("modules = %v", res.Modules)
+	}
+	k, _ := os.ReadFile(filepath.Join(out, KernelFile))
+	if string(k) != "stub kernel "+fixtureKernel {
+		t.Errorf("kernel = %q", k)
+	}
+	ents, _ := os.ReadDir(out)
+	if len(ents) != 2 {
+		t.Errorf("output directory holds %v, want kernel and initrd.img only", ents)
+	}
+}
+
+// TestBuildIsReproducible builds with a cold and a warm module cache, in
+// different stores and directories: the same digest and the same bytes.
+func TestBuildIsReproducible(t *testing.T) {
+	bin := staticBinary(t)
+	var digests []v1.Hash
+	var initrds [][]byte
+	s1, p := fixtureStore(t)
+	s2, _ := fixtureStore(t)
+	for _, s := range []*oci.Store{s1, s1, s2} {
+		out := t.TempDir()
+		res, err := Build(context.Background(), s, request(p, bin, out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		digests = append(digests, res.Digest)
+		b, _ := os.ReadFile(res.Artifacts.Initrd)
+		initrds = append(initrds, b)
+	}
+	for i := 1; i < len(digests); i++ {
+		if digests[i] != digests[0] {
+			t.Errorf("build %d digest %s, first %s", i, digests[i], digests[0])
+		}
+		if !bytes.Equal(initrds[i], initrds[0]) {
+			t.Errorf("build %d initrd differs from the first", i)
+		}
+	}
+}
+
+func TestBuildRejects(t *testing.T) {
+	s, p := fixtureStore(t)
+	bin := staticBinary(t)
+	text := filepath.Join(t.TempDir(), "script.sh")
+	os.WriteFile(text, []byte("#!/bin/sh\n"), 0o755)
+	file := filepath.Join(t.TempDir(), "a-file")
+	os.WriteFile(file, nil, 0o644)
+
+	for _, tt := range []struct {
+		name string
+		edit func(*Request)
+		want error
+		text string
+	}{
+		{"non-ELF binary", func(r *Request) { r.Binary = text }, elfcheck.ErrNotELF, text},
+		{"missing binary", func(r *Request) { r.Binary = "/nonexistent/svc" }, os.ErrNotExist, "/nonexistent/svc"},
+		{"unknown base", func(r *Request) { r.Base = "base-qemu-amd64:nope" }, nil, "import one with `wisp base import"},
+		{"out is under a file", func(r *Request) { r.Out = filepath.Join(file, "out") }, nil, "output directory"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			req := request(p, bin, filepath.Join(t.TempDir(), "out"))
+			tt.edit(&req)
+			_, err := Build(context.Background(), s, req)
+			if err == nil || (tt.want != nil && !errors.Is(err, tt.want)) || !strings.Contains(err.Error(), tt.text) {
+				t.Fatalf("err = %v, want %v naming %q", err, tt.want, tt.text)
+			}
+		})
+	}
+}
+
+func TestBuildRejectsNonBase(t *testing.T) {
+	s, p := fixtureStore(t)
+	bin := staticBinary(t)
+	res, err := Build(context.Background(), s, request(p, bin, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := request(p, bin, "")
+	req.Base = res.Tag // an appliance is not a base
+	if _, err := Build(context.Background(), s, req); !errors.Is(err, ErrNotBase) {
+		t.Errorf("err = %v, want ErrNotBase", err)
+	}
+}
+
+// TestBuildDetectsCorruptStore corrupts the base's modules blob: the build
+// fails naming the blob, and writes nothing.
+func TestBuildDetectsCorruptStore(t *testing.T) {
+	s, p := fixtureStore(t)
+	base, err := s.Image(BaseTag(p.Name, "latest"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := base.Manifest()
+	blob := filepath.Join(s.Dir(), "blobs", "sha256", m.Layers[1].Digest.Hex)
+	b, _ := os.ReadFile(blob)
+	b[len(b)/2] ^= 0xff
+	os.WriteFile(blob, b, 0o644)
+	out := filepath.Join(t.TempDir(), "out")
+	_, err = Build(context.Background(), s, request(p, staticBinary(t), out))
+	if !errors.Is(err, oci.ErrCorrupt) || !strings.Contains(err.Error(), m.Layers[1].Digest.Hex) {
+		t.Fatalf("err = %v, want ErrCorrupt naming the blob", err)
+	}
+	ents, _ := os.ReadDir(out)
+	if len(ents) != 0 {
+		t.Errorf("output directory holds %v after a failed build", ents)
+	}
+}
+
+func TestImportRejectsWrongArchitecture(t *testing.T) {
+	s, _ := oci.OpenStore(t.TempDir())
+	p, _ := boards.Lookup("qemu-amd64")
+	arm := *p
+	arm.Platform.Architecture = "arm64"
+	_, err := ImportDeb(context.Background(), s, &arm, bytes.NewReader(fixture.KernelDeb(fixtureKernel).Bytes()))
+	if err == nil || !strings.Contains(err.Error(), "the package is for amd64") {
+		t.Fatalf("err = %v", err)
+	}
+	tags, _ := s.Tags()
+	ents, _ := os.ReadDir(s.TempDir())
+	if len(tags) != 0 || len(ents) != 0 {
+		t.Errorf("a rejected import left tags %v and files %v", tags, ents)
+	}
+}
