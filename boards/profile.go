@@ -48,6 +48,9 @@ type Kernel struct {
 	// File is the kernel image name under boot/ (and on the boot partition).
 	File    string `json:"file"`
 	Cmdline string `json:"cmdline"`
+	// Format "elf" stores the uncompressed vmlinux taken out of an x86
+	// bzImage, for QEMU's PVH direct boot; "" keeps the packaged image.
+	Format string `json:"format,omitempty"`
 }
 
 // Network names the interface the board's network driver creates.
@@ -85,6 +88,8 @@ func (p *Profile) validate() error {
 		return fmt.Errorf("pageSize %d is not a power of two", p.PageSize)
 	case p.Kernel.File == "":
 		return fmt.Errorf("kernel.file is empty")
+	case p.Kernel.Format != "" && p.Kernel.Format != "elf":
+		return fmt.Errorf("kernel.format %q is not \"elf\" or empty", p.Kernel.Format)
 	case p.QEMU == nil && p.Disk == nil:
 		return fmt.Errorf("neither qemu nor disk is set: the board cannot be booted")
 	case p.QEMU != nil && (p.QEMU.Binary == "" || p.QEMU.Machine == "" || p.QEMU.MemoryMiB <= 0):

@@ -31,7 +31,8 @@ type Imported struct {
 // ImportDeb makes a board base from a Debian kernel package and stores it
 // as BaseTag(board, version) and BaseTag(board, "latest").
 func ImportDeb(ctx context.Context, s *oci.Store, p *boards.Profile, deb io.Reader) (*Imported, error) {
-	b, err := layers.ImportDeb(ctxReader{ctx, deb}, p.Kernel.File, s.TempDir())
+	k := layers.Kernel{File: p.Kernel.File, Format: p.Kernel.Format, Arch: p.Platform.Architecture}
+	b, err := layers.ImportDeb(ctxReader{ctx, deb}, k, s.TempDir())
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
-	"github.com/ulikunitz/xz"
+	"github.com/therootcompany/xz"
 )
 
 // ErrNotKernelPackage is returned for a package that holds no kernel.
@@ -24,6 +24,7 @@ var ErrNotKernelPackage = errors.New("not a Linux kernel image package")
 // Base is a board base read from a kernel package: a kernel layer and a
 // modules layer, held in files under a temporary directory until Close.
 type Base struct {
+	Architecture  string // the package's Debian architecture, e.g. amd64
 	KernelVersion string
 	ModuleCount   int
 	Kernel        mutate.Addendum
@@ -40,16 +41,17 @@ func (b *Base) Close() {
 }
 
 // ImportDeb reads a Debian kernel package (linux-image-*) as a stream: the
-// kernel image becomes boot/<kernelFile> in the kernel layer, the module
-// tree lib/modules/<version>/ the modules layer, with a modules.dep derived
-// from each module's .modinfo (the package ships none). Compressed modules
-// are stored uncompressed. Layer files are written under tmpDir.
-func ImportDeb(r io.Reader, kernelFile, tmpDir string) (*Base, error) {
+// kernel image, checked and converted as k asks, becomes boot/<k.File> in
+// the kernel layer, the module tree lib/modules/<version>/ the modules
+// layer, with a modules.dep derived from each module's .modinfo (the
+// package ships none). Compressed modules are stored uncompressed. Layer
+// files are written under tmpDir.
+func ImportDeb(r io.Reader, k Kernel, tmpDir string) (*Base, error) {
 	ar, err := newArReader(r)
 	if err != nil {
 		return nil, err
 	}
-	sawControl := false
+	var arch string
 	for {
 		name, err := ar.next()
 		if err == io.EOF {
@@ -60,19 +62,23 @@ func ImportDeb(r io.Reader, kernelFile, tmpDir string) (*Base, error) {
 		}
 		switch {
 		case strings.HasPrefix(name, "control.tar"):
-			if err := checkControl(name, ar); err != nil {
+			if arch, err = checkControl(name, ar); err != nil {
 				return nil, err
 			}
-			sawControl = true
 		case strings.HasPrefix(name, "data.tar"):
-			if !sawControl {
+			if arch == "" {
 				return nil, fmt.Errorf("%w: data.tar comes before control.tar", ErrNotKernelPackage)
 			}
 			dr, err := decompress(name, ar)
 			if err != nil {
 				return nil, err
 			}
-			return importTree(tar.NewReader(dr), kernelFile, tmpDir)
+			b, err := importTree(tar.NewReader(dr), k, tmpDir)
+			if err != nil {
+				return nil, err
+			}
+			b.Architecture = arch
+			return b, nil
 		}
 	}
 }
@@ -81,7 +87,7 @@ func ImportDeb(r io.Reader, kernelFile, tmpDir string) (*Base, error) {
 func decompress(name string, r io.Reader) (io.Reader, error) {
 	switch path.Ext(name) {
 	case ".xz":
-		return xz.NewReader(bufio.NewReaderSize(r, 1<<20))
+		return xz.NewReader(bufio.NewReaderSize(r, 1<<20), 0)
 	case ".gz":
 		return gzip.NewReader(r)
 	case ".zst":
@@ -92,45 +98,51 @@ func decompress(name string, r io.Reader) (io.Reader, error) {
 	return nil, fmt.Errorf("%s: unknown compression", name)
 }
 
-// checkControl reads the package name from control.tar and insists on a
-// linux-image-* package.
-func checkControl(name string, r io.Reader) error {
+// checkControl reads control.tar, insists on a linux-image-* package and
+// returns its architecture.
+func checkControl(name string, r io.Reader) (string, error) {
 	dr, err := decompress(name, r)
 	if err != nil {
-		return err
+		return "", err
 	}
 	tr := tar.NewReader(dr)
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
-			return fmt.Errorf("%w: %s has no control file", ErrNotKernelPackage, name)
+			return "", fmt.Errorf("%w: %s has no control file", ErrNotKernelPackage, name)
 		}
 		if err != nil {
-			return fmt.Errorf("reading %s: %w", name, truncated(err))
+			return "", fmt.Errorf("reading %s: %w", name, truncated(err))
 		}
 		if path.Clean(h.Name) != "control" {
 			continue
 		}
 		b, err := io.ReadAll(io.LimitReader(tr, 1<<20))
 		if err != nil {
-			return fmt.Errorf("reading %s: %w", name, truncated(err))
+			return "", fmt.Errorf("reading %s: %w", name, truncated(err))
 		}
+		fields := map[string]string{}
 		for _, line := range strings.Split(string(b), "\n") {
-			if pkg, ok := strings.CutPrefix(line, "Package: "); ok {
-				if !strings.HasPrefix(pkg, "linux-image-") {
-					return fmt.Errorf("%w: the package is %s (want linux-image-<version>)", ErrNotKernelPackage, pkg)
-				}
-				return nil
+			if k, v, ok := strings.Cut(line, ": "); ok {
+				fields[k] = strings.TrimSpace(v)
 			}
 		}
-		return fmt.Errorf("%w: the control file names no package", ErrNotKernelPackage)
+		switch pkg := fields["Package"]; {
+		case pkg == "":
+			return "", fmt.Errorf("%w: the control file names no package", ErrNotKernelPackage)
+		case !strings.HasPrefix(pkg, "linux-image-"):
+			return "", fmt.Errorf("%w: the package is %s (want linux-image-<version>)", ErrNotKernelPackage, pkg)
+		case fields["Architecture"] == "":
+			return "", fmt.Errorf("%w: the control file names no architecture", ErrNotKernelPackage)
+		}
+		return fields["Architecture"], nil
 	}
 }
 
 // moduleExts are the suffixes of module files, with their decompressors.
 var moduleExts = []string{".ko", ".ko.xz", ".ko.zst", ".ko.gz"}
 
-func importTree(tr *tar.Reader, kernelFile, tmpDir string) (_ *Base, err error) {
+func importTree(tr *tar.Reader, k Kernel, tmpDir string) (_ *Base, err error) {
 	b := &Base{}
 	defer func() {
 		if err != nil {
@@ -171,7 +183,15 @@ func importTree(tr *tar.Reader, kernelFile, tmpDir string) (_ *Base, err error) 
 			if err := b.setVersion(v); err != nil {
 				return nil, err
 			}
-			if err := kt.file("boot/"+kernelFile, h.Size, tr); err != nil {
+			img := make([]byte, h.Size)
+			if _, err := io.ReadFull(tr, img); err != nil {
+				return nil, fmt.Errorf("reading %s: %w", name, truncated(err))
+			}
+			kr, size, err := convertKernel(img, k)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			if err := kt.file("boot/"+k.File, size, kr); err != nil {
 				return nil, err
 			}
 			continue

@@ -19,7 +19,7 @@ const testKernel = "6.1.0-99-amd64"
 
 func importFixture(t *testing.T, deb []byte) *Base {
 	t.Helper()
-	b, err := ImportDeb(bytes.NewReader(deb), "vmlinuz", t.TempDir())
+	b, err := ImportDeb(bytes.NewReader(deb), Kernel{File: "vmlinuz"}, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,8 +62,8 @@ func TestImportDeb(t *testing.T) {
 		t.Errorf("kernel layer role %q", got)
 	}
 	kernel := layerFiles(t, b.Kernel.Layer)
-	if kernel["boot/vmlinuz"] != "stub kernel "+testKernel || len(kernel) != 2 {
-		t.Errorf("kernel layer = %v, want boot/ and boot/vmlinuz", kernel)
+	if kernel["boot/vmlinuz"] != string(fixture.BzImage(fixture.Vmlinux)) || len(kernel) != 2 {
+		t.Errorf("kernel layer holds %d files, want boot/ and boot/vmlinuz as shipped", len(kernel))
 	}
 	mods := layerFiles(t, b.Modules.Layer)
 	dir := "lib/modules/" + testKernel + "/"
@@ -81,6 +81,26 @@ func TestImportDeb(t *testing.T) {
 		if strings.HasPrefix(name, "usr/") || strings.HasPrefix(name, "boot/") {
 			t.Errorf("modules layer holds %s", name)
 		}
+	}
+}
+
+func TestImportDebExtractsVmlinux(t *testing.T) {
+	b, err := ImportDeb(bytes.NewReader(fixture.KernelDeb(testKernel).Bytes()), Kernel{File: "vmlinux", Format: FormatELF, Arch: "amd64"}, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if got := layerFiles(t, b.Kernel.Layer)["boot/vmlinux"]; got != string(fixture.Vmlinux) {
+		t.Errorf("boot/vmlinux is %d bytes, want the %d-byte ELF inside the bzImage", len(got), len(fixture.Vmlinux))
+	}
+}
+
+func TestImportDebChecksKernelArch(t *testing.T) {
+	deb := fixture.KernelDeb(testKernel)
+	deb.Files["./boot/vmlinuz-"+testKernel] = []byte("ARMd\x00\x00 an arm64 Image, say")
+	_, err := ImportDeb(bytes.NewReader(deb.Bytes()), Kernel{File: "vmlinuz", Arch: "amd64"}, t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "not an x86 bzImage") {
+		t.Errorf("err = %v, want the kernel rejected for an amd64 board", err)
 	}
 }
 
@@ -114,7 +134,7 @@ func TestImportDebRejects(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			_, err := ImportDeb(bytes.NewReader(tt.deb), "vmlinuz", dir)
+			_, err := ImportDeb(bytes.NewReader(tt.deb), Kernel{File: "vmlinuz"}, dir)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
