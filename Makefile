@@ -6,7 +6,7 @@ INITS     := $(ARCHES:%=initbin/bin/init-%)
 GOFLAGS_  := -trimpath -ldflags='-s -w'
 VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all wisp init test demo bench clean
+.PHONY: all wisp init deps test demo bench clean
 all: wisp
 
 init: $(INITS)
@@ -17,17 +17,21 @@ initbin/bin/init-%: $(shell find init config -name '*.go' -not -name '*_test.go'
 wisp: $(INITS)
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w -X main.version=$(VERSION)' -o bin/wisp ./cmd/wisp
 
-# All tests; integration tests need the packages .ci/run installs and skip
-# without them unless WISP_E2E=1.
-test: wisp
-	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 45m ./...
+# The Debian packages the demo and tests need (scripts/deps).
+deps:
+	scripts/deps
 
-demo: wisp
+# All tests. Without WISP_E2E=1 a test whose prerequisite is missing skips
+# with a message; with it (as in .ci/run) it fails.
+test: deps wisp
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 60m ./...
+
+demo: deps wisp
 	scripts/demo
 
-bench: wisp
-	scripts/bench
+bench: deps wisp
+	$(GO) test -run '^$$' -bench . -benchtime 5x -timeout 30m ./cmd/wisp
 
 clean:
 	rm -rf bin $(INITS)

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/wispboot/wisp/internal/fixture"
+)
+
+// result is one in-process run of the CLI.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// syncBuffer is a bytes.Buffer safe for QEMU's output goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func wisp(ctx context.Context, args ...string) result {
+	var out, errb syncBuffer
+	code := execute(ctx, args, &out, &errb)
+	return result{code, out.String(), errb.String()}
+}
+
+// goBinary builds a small program for GOOS=linux with env and flags.
+func goBinary(t *testing.T, name, src string, env []string, flags ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	main := filepath.Join(dir, "main.go")
+	os.WriteFile(main, []byte(src), 0o644)
+	out := filepath.Join(dir, name)
+	cmd := exec.Command("go", append(append([]string{"build", "-o", out}, flags...), main)...)
+	cmd.Env = append(append(os.Environ(), "GOOS=linux", "GOFLAGS="), env...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", name, err, b)
+	}
+	return out
+}
+
+const emptyMain = "package main\n\nfunc main() {}\n"
+
+func TestTargets(t *testing.T) {
+	r := wisp(context.Background(), "targets")
+	if r.code != 0 || !strings.Contains(r.stdout, "qemu-amd64") || !strings.HasPrefix(r.stdout, "TARGET") {
+		t.Errorf("wisp targets = %+v", r)
+	}
+	r = wisp(context.Background(), "targets", "--json")
+	var ps []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &ps); err != nil || len(ps) == 0 || ps[0]["name"] == nil {
+		t.Errorf("wisp targets --json = %q (%v)", r.stdout, err)
+	}
+}
+
+// TestBadInput runs each bad command line and checks the contract: exit
+// status 1, exactly one line on stderr naming what is wrong, nothing on
+// stdout, nothing left in the output directory or the store's temp dir.
+func TestBadInput(t *testing.T) {
+	ctx := context.Background()
+	cache := t.TempDir()
+	good := goBinary(t, "svc", emptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"})
+	arm := goBinary(t, "svc-arm64", emptyMain, []string{"CGO_ENABLED=0", "GOARCH=arm64"})
+	dynamic := goBinary(t, "svc-pie", emptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"}, "-buildmode=pie")
+	dir := t.TempDir()
+	text := filepath.Join(dir, "svc.sh")
+	os.WriteFile(text, []byte("#!/bin/sh\necho hi\n"), 0o755)
+	notKernel := filepath.Join(dir, "hello.deb")
+	os.WriteFile(notKernel, fixture.Deb{Package: "hello", Files: map[string][]byte{"./usr/bin/hello": []byte("x")}}.Bytes(), 0o644)
+	kernel := fixture.KernelDeb("6.1.0-99-amd64").Bytes()
+	truncated := filepath.Join(dir, "truncated.deb")
+	os.WriteFile(truncated, kernel[:len(kernel)/2], 0o644)
+	aFile := filepath.Join(dir, "a-file")
+	os.WriteFile(aFile, nil, 0o644)
+	out := filepath.Join(t.TempDir(), "out")
+
+	build := func(extra ...string) []string {
+		return append([]string{"--cache", cache, "build", "--target", "qemu-amd64", "--out", out}, extra...)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing binary", build("--binary", "/nonexistent/svc"), "/nonexistent/svc: no such file"},
+		{"no binary flag", build(), "--binary is required"},
+		{"non-ELF binary", build("--binary", text), "not an ELF executable"},
+		{"dynamic binary", build("--binary", dynamic), "interpreter /lib64/ld-linux-x86-64.so.2"},
+		{"wrong-arch binary", build("--binary", arm), "binary is arm64"},
+		{"unknown target", []string{"build", "--target", "pi9", "--binary", good}, `unknown board "pi9" (known: qemu-amd64`},
+		{"bad CIDR", build("--binary", good, "--ip", "10.0.2.15"), `--ip "10.0.2.15" is not an address in CIDR form`},
+		{"gateway outside the subnet", build("--binary", good, "--ip", "10.0.2.15/24", "--gateway", "10.0.3.1"), "gateway 10.0.3.1 is outside the subnets of [10.0.2.15/24]"},
+		{"gateway without ip", build("--binary", good, "--gateway", "10.0.2.2"), "--gateway and --dns need --ip"},
+		{"bad env", build("--binary", good, "--env", "NOEQUALS"), `--env "NOEQUALS" is not K=V`},
+		{"no base in the store", build("--binary", good), "is not in the local store"},
+		{"out not writable", []string{"--cache", cache, "build", "--target", "qemu-amd64", "--binary", good, "--out", filepath.Join(aFile, "out")}, "output directory"},
+		{"unknown flag", []string{"build", "--bogus"}, "unknown flag: --bogus (see wisp build --help)"},
+		{"not a kernel package", []string{"--cache", cache, "base", "import", "--target", "qemu-amd64", "--kernel-deb", notKernel}, "not a Linux kernel image package: the package is hello"},
+		{"truncated kernel package", []string{"--cache", cache, "base", "import", "--target", "qemu-amd64", "--kernel-deb", truncated}, "truncated"},
+		{"missing kernel package", []string{"--cache", cache, "base", "import", "--target", "qemu-amd64", "--kernel-deb", "/nonexistent.deb"}, "--kernel-deb: stat /nonexistent.deb"},
+		{"validate wrong arch", []string{"validate", "--target", "qemu-amd64", "--binary", arm}, "binary is arm64"},
+		{"run bad forward", []string{"run", "--target", "qemu-amd64", "--binary", good, "--forward", "80:x"}, `--forward: forward "80:x"`},
+		{"run bad accel", []string{"run", "--target", "qemu-amd64", "--binary", good, "--accel", "hvf"}, `--accel: accelerator "hvf"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := wisp(ctx, tt.args...)
+			var lines []string // error lines; progress lines do not count
+			for _, l := range strings.Split(r.stderr, "\n") {
+				if strings.HasPrefix(l, "wisp: ") {
+					lines = append(lines, l)
+				}
+			}
+			if r.code != 1 || len(lines) != 1 || !strings.Contains(lines[0], tt.want) {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit 1 and one wisp: line containing %q", r.code, r.stderr, tt.want)
+			}
+			if r.stdout != "" {
+				t.Errorf("stdout = %q, want nothing", r.stdout)
+			}
+			if ents, _ := os.ReadDir(out); len(ents) != 0 {
+				t.Errorf("%s holds %v after a failure", out, ents)
+			}
+			if ents, _ := os.ReadDir(filepath.Join(cache, "tmp")); len(ents) != 0 {
+				t.Errorf("store temp dir holds %v after a failure", ents)
+			}
+		})
+	}
+}
+
+func TestValidateOK(t *testing.T) {
+	good := goBinary(t, "svc", emptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"})
+	r := wisp(context.Background(), "validate", "--target", "qemu-amd64", "--binary", good)
+	if r.code != 0 || !strings.Contains(r.stdout, "ok for qemu-amd64") {
+		t.Errorf("validate = %+v", r)
+	}
+}
