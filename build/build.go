@@ -65,7 +65,7 @@ func Build(ctx context.Context, s *oci.Store, req Request) (*Result, error) {
 	if err := elfcheck.CheckFile(req.Binary, elfcheck.Want{Arch: p.Platform.Architecture, PageSize: uint64(p.PageSize)}); err != nil {
 		return nil, err
 	}
-	base, baseRef, err := loadBase(s, p, req.Base)
+	base, baseCfg, baseRef, err := loadBase(s, p, req.Base)
 	if err != nil {
 		return nil, err
 	}
@@ -98,12 +98,11 @@ func Build(ctx context.Context, s *oci.Store, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cf, _ := base.ConfigFile()
 	labels := map[string]string{
 		layers.LabelKind:          layers.KindAppliance,
 		layers.LabelBoard:         p.Name,
 		layers.LabelCmdline:       p.Kernel.Cmdline,
-		layers.LabelKernelVersion: cf.Config.Labels[layers.LabelKernelVersion],
+		layers.LabelKernelVersion: baseCfg.Config.Labels[layers.LabelKernelVersion],
 		layers.LabelBase:          baseRef,
 		layers.LabelVersion:       req.Version,
 	}
@@ -155,32 +154,32 @@ func appConfig(req Request, dest string, load []string) *config.Config {
 }
 
 // loadBase finds the base in the store and checks it is one for the board.
-func loadBase(s *oci.Store, p *boards.Profile, ref string) (v1.Image, string, error) {
+func loadBase(s *oci.Store, p *boards.Profile, ref string) (v1.Image, *v1.ConfigFile, string, error) {
 	if ref == "" {
 		ref = BaseTag(p.Name, "latest")
 	}
 	img, err := s.Image(ref)
 	if errors.Is(err, oci.ErrNotFound) {
-		return nil, "", fmt.Errorf("base %s is not in the local store %s: import one with `wisp base import --target %s --kernel-deb FILE.deb`", ref, s.Dir(), p.Name)
+		return nil, nil, "", fmt.Errorf("base %s is not in the local store %s: import one with `wisp base import --target %s --kernel-deb FILE.deb`", ref, s.Dir(), p.Name)
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("base %s: %w", ref, err)
+		return nil, nil, "", fmt.Errorf("base %s: %w", ref, err)
 	}
 	cf, err := img.ConfigFile()
 	if err != nil {
-		return nil, "", fmt.Errorf("base %s: %w", ref, err)
+		return nil, nil, "", fmt.Errorf("base %s: %w", ref, err)
 	}
 	if l := cf.Config.Labels; l[layers.LabelKind] != layers.KindBase || l[layers.LabelBoard] != p.Name {
-		return nil, "", fmt.Errorf("%s: %w for %s (its labels say kind %q, board %q)", ref, ErrNotBase, p.Name, l[layers.LabelKind], l[layers.LabelBoard])
+		return nil, nil, "", fmt.Errorf("%s: %w for %s (its labels say kind %q, board %q)", ref, ErrNotBase, p.Name, l[layers.LabelKind], l[layers.LabelBoard])
 	}
 	d, err := img.Digest()
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	if !strings.HasPrefix(ref, "sha256:") {
 		ref += "@" + d.String()
 	}
-	return img, ref, nil
+	return img, cf, ref, nil
 }
 
 // baseLayers returns the base's firmware and kernel layers, as addenda

@@ -7,33 +7,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// goBuild builds a tiny program with the given environment and flags.
-func goBuild(t *testing.T, name string, env []string, flags ...string) string {
-	t.Helper()
-	dir := t.TempDir()
-	src := filepath.Join(dir, "main.go")
-	if err := os.WriteFile(src, []byte("package main\n\nfunc main() { println(\"hi\") }\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, name)
-	cmd := exec.Command("go", append(append([]string{"build", "-o", out}, flags...), src)...)
-	cmd.Env = append(append(os.Environ(), "GOOS=linux", "GOFLAGS="), env...)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build %s: %v\n%s", name, err, b)
-	}
-	return out
-}
+	"github.com/wispboot/wisp/internal/fixture"
+)
 
 func TestCheck(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go toolchain not on PATH")
 	}
-	static := goBuild(t, "static", []string{"CGO_ENABLED=0", "GOARCH=amd64"})
-	pie := goBuild(t, "pie", []string{"CGO_ENABLED=0", "GOARCH=amd64"}, "-buildmode=pie")
-	arm64 := goBuild(t, "arm64", []string{"CGO_ENABLED=0", "GOARCH=arm64"})
-	arm64small := goBuild(t, "arm64-4k", []string{"CGO_ENABLED=0", "GOARCH=arm64"}, "-ldflags=-R=0x1000")
+	static := fixture.GoBinary(t, "static", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"})
+	pie := fixture.GoBinary(t, "pie", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"}, "-buildmode=pie")
+	arm64 := fixture.GoBinary(t, "arm64", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=arm64"})
+	arm64small := fixture.GoBinary(t, "arm64-4k", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=arm64"}, "-ldflags=-R=0x1000")
 	text := filepath.Join(t.TempDir(), "script")
 	os.WriteFile(text, []byte("#!/bin/sh\necho hi\n"), 0o755)
 

@@ -21,12 +21,11 @@ type BootFunc func(name string, size int64, r io.Reader) error
 
 // Stats describes a written initrd.
 type Stats struct {
-	Entries      int   // cpio entries, directories included
-	Bytes        int64 // uncompressed archive size
-	BootFiles    int
-	BootBytes    int64
-	Compressed   int64
-	CompressKind string
+	Entries    int   // cpio entries, directories included
+	Bytes      int64 // uncompressed archive size
+	BootFiles  int
+	BootBytes  int64
+	Compressed int64
 }
 
 // console is the entry every initrd starts with: the kernel opens
@@ -61,7 +60,7 @@ func Write(img v1.Image, w io.Writer, boot BootFunc, opts ...Option) (*Stats, er
 	}
 	rc := mutate.Extract(img)
 	defer rc.Close()
-	st := &Stats{CompressKind: "gzip"}
+	st := &Stats{}
 	if err := split(tar.NewReader(rc), NewWriter(zw), boot, st); err != nil {
 		return nil, err
 	}

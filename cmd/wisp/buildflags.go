@@ -49,13 +49,13 @@ func (f *buildFlags) request() (build.Request, error) {
 			return build.Request{}, fmt.Errorf("--env %q is not K=V", e)
 		}
 	}
-	if req.Network, err = f.network(); err != nil {
+	if req.Network, err = f.network(p.Network.Interface); err != nil {
 		return build.Request{}, err
 	}
 	return req, nil
 }
 
-func (f *buildFlags) network() (*config.Network, error) {
+func (f *buildFlags) network(iface string) (*config.Network, error) {
 	if f.ip == "" {
 		if f.gateway != "" || len(f.dns) > 0 {
 			return nil, fmt.Errorf("--gateway and --dns need --ip")
@@ -65,7 +65,7 @@ func (f *buildFlags) network() (*config.Network, error) {
 	if _, err := netip.ParsePrefix(f.ip); err != nil {
 		return nil, fmt.Errorf("--ip %q is not an address in CIDR form (like 10.0.2.15/24)", f.ip)
 	}
-	n := &config.Network{Interface: "board", Addresses: []string{f.ip}, Gateway: f.gateway, DNS: f.dns}
+	n := &config.Network{Interface: iface, Addresses: []string{f.ip}, Gateway: f.gateway, DNS: f.dns}
 	if f.gateway != "" {
 		if _, err := netip.ParseAddr(f.gateway); err != nil {
 			return nil, fmt.Errorf("--gateway %q is not an IP address", f.gateway)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -44,23 +43,6 @@ func wisp(ctx context.Context, args ...string) result {
 	return result{code, out.String(), errb.String()}
 }
 
-// goBinary builds a small program for GOOS=linux with env and flags.
-func goBinary(t *testing.T, name, src string, env []string, flags ...string) string {
-	t.Helper()
-	dir := t.TempDir()
-	main := filepath.Join(dir, "main.go")
-	os.WriteFile(main, []byte(src), 0o644)
-	out := filepath.Join(dir, name)
-	cmd := exec.Command("go", append(append([]string{"build", "-o", out}, flags...), main)...)
-	cmd.Env = append(append(os.Environ(), "GOOS=linux", "GOFLAGS="), env...)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build %s: %v\n%s", name, err, b)
-	}
-	return out
-}
-
-const emptyMain = "package main\n\nfunc main() {}\n"
-
 func TestTargets(t *testing.T) {
 	r := wisp(context.Background(), "targets")
 	if r.code != 0 || !strings.Contains(r.stdout, "qemu-amd64") || !strings.HasPrefix(r.stdout, "TARGET") {
@@ -79,9 +61,9 @@ func TestTargets(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	ctx := context.Background()
 	cache := t.TempDir()
-	good := goBinary(t, "svc", emptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"})
-	arm := goBinary(t, "svc-arm64", emptyMain, []string{"CGO_ENABLED=0", "GOARCH=arm64"})
-	dynamic := goBinary(t, "svc-pie", emptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"}, "-buildmode=pie")
+	good := fixture.GoBinary(t, "svc", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"})
+	arm := fixture.GoBinary(t, "svc-arm64", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=arm64"})
+	dynamic := fixture.GoBinary(t, "svc-pie", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"}, "-buildmode=pie")
 	dir := t.TempDir()
 	text := filepath.Join(dir, "svc.sh")
 	os.WriteFile(text, []byte("#!/bin/sh\necho hi\n"), 0o755)
@@ -147,7 +129,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestValidateOK(t *testing.T) {
-	good := goBinary(t, "svc", emptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"})
+	good := fixture.GoBinary(t, "svc", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"})
 	r := wisp(context.Background(), "validate", "--target", "qemu-amd64", "--binary", good)
 	if r.code != 0 || !strings.Contains(r.stdout, "ok for qemu-amd64") {
 		t.Errorf("validate = %+v", r)

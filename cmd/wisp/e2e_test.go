@@ -19,6 +19,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/wispboot/wisp/initbin"
+	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/internal/testenv"
 )
 
@@ -125,7 +126,7 @@ func TestBootHelloworld(t *testing.T) {
 // reports that the appliance stopped.
 func TestBinaryExitStopsQEMU(t *testing.T) {
 	env := setupE2E(t)
-	bin := goBinary(t, "quitter", emptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"})
+	bin := fixture.GoBinary(t, "quitter", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"})
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	r := wisp(ctx, "--cache", env.cache, "run", "--target", "qemu-amd64", "--binary", bin, "--accel", "tcg")

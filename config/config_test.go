@@ -1,0 +1,62 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func valid() *Config {
+	return &Config{Version: Version, Hostname: "h", User: Nobody,
+		Exec:    Exec{Path: "/app/svc", Args: []string{"svc"}},
+		Network: &Network{Interface: "eth0", Addresses: []string{"10.0.2.15/24"}, Gateway: "10.0.2.2", DNS: []string{"10.0.2.3"}}}
+}
+
+func TestValidate(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		edit func(*Config)
+		want string // "" means valid
+	}{
+		{"static IPv4", func(*Config) {}, ""},
+		{"no network", func(c *Config) { c.Network = nil }, ""},
+		{"IPv6 with an IPv6 gateway", func(c *Config) {
+			c.Network.Addresses = []string{"fd00::15/64"}
+			c.Network.Gateway = "fd00::1"
+		}, ""},
+		{"dual stack, IPv6 gateway", func(c *Config) {
+			c.Network.Addresses = append(c.Network.Addresses, "fd00::15/64")
+			c.Network.Gateway = "fd00::1"
+		}, ""},
+		{"gateway outside the subnet", func(c *Config) { c.Network.Gateway = "10.0.3.1" }, "outside the subnets"},
+		{"gateway is the address", func(c *Config) { c.Network.Gateway = "10.0.2.15" }, "outside the subnets"},
+		{"IPv4 gateway for an IPv6 address", func(c *Config) {
+			c.Network.Addresses = []string{"fd00::15/64"}
+		}, "outside the subnets"},
+		{"address without prefix", func(c *Config) { c.Network.Addresses = []string{"10.0.2.15"} }, "not in CIDR form"},
+		{"bad gateway", func(c *Config) { c.Network.Gateway = "router" }, "not an IP address"},
+		{"bad DNS", func(c *Config) { c.Network.DNS = []string{"dns.example"} }, `DNS server "dns.example"`},
+		{"no interface", func(c *Config) { c.Network.Interface = "" }, "interface is empty"},
+		{"other version", func(c *Config) { c.Version = 2 }, "config version 2"},
+		{"relative exec path", func(c *Config) { c.Exec.Path = "app/svc" }, "not absolute"},
+		{"no argv[0]", func(c *Config) { c.Exec.Args = nil }, "argv[0]"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := valid()
+			tt.edit(c)
+			err := c.Validate()
+			if tt.want == "" && err != nil {
+				t.Fatalf("Validate = %v, want valid", err)
+			}
+			if tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+				t.Fatalf("Validate = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDecodeRejectsUnknownFields(t *testing.T) {
+	_, err := Decode(strings.NewReader(`{"version":1,"exec":{"path":"/a","args":["a"]},"shell":"/bin/sh"}`))
+	if err == nil || !strings.Contains(err.Error(), `unknown field "shell"`) {
+		t.Errorf("err = %v", err)
+	}
+}
