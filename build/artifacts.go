@@ -3,8 +3,11 @@ package build
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -23,10 +26,19 @@ const (
 
 // Artifacts are the files written for a board.
 type Artifacts struct {
-	Dir    string
-	Kernel string // path
-	Initrd string // path
-	Stats  *initrd.Stats
+	Dir    string        `json:"dir"`
+	Kernel string        `json:"-"` // path
+	Initrd string        `json:"-"` // path
+	Files  []File        `json:"files"`
+	Stats  *initrd.Stats `json:"initrd"`
+}
+
+// File is one written artifact.
+type File struct {
+	Name   string `json:"name"`
+	Path   string `json:"path"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
 }
 
 // WriteArtifacts flattens img into dir: the board's kernel from boot/ and
@@ -52,16 +64,17 @@ func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir st
 	defer os.Remove(rd.Name())
 	defer rd.Close()
 
+	kernelSum, initrdSum := sha256.New(), sha256.New()
 	sawKernel := false
 	boot := func(name string, size int64, r io.Reader) error {
 		if name != p.Kernel.File {
 			return nil // QEMU boards need only the kernel from boot/
 		}
 		sawKernel = true
-		_, err := io.Copy(kernel, r)
+		_, err := io.Copy(io.MultiWriter(kernel, kernelSum), r)
 		return err
 	}
-	bw := bufio.NewWriterSize(ctxWriter{ctx, rd}, 1<<20)
+	bw := bufio.NewWriterSize(io.MultiWriter(ctxWriter{ctx, rd}, initrdSum), 1<<20)
 	st, err := initrd.Write(img, bw, boot)
 	if err != nil {
 		return nil, fmt.Errorf("writing initrd: %w", err)
@@ -76,13 +89,19 @@ func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir st
 	for _, f := range []struct {
 		tmp  *os.File
 		dest string
-	}{{kernel, a.Kernel}, {rd, a.Initrd}} {
+		sum  hash.Hash
+	}{{kernel, a.Kernel, kernelSum}, {rd, a.Initrd, initrdSum}} {
+		st, err := f.tmp.Stat()
+		if err != nil {
+			return nil, err
+		}
 		if err := errors.Join(f.tmp.Chmod(0o644), f.tmp.Close()); err != nil {
 			return nil, fmt.Errorf("writing %s: %w", f.dest, err)
 		}
 		if err := os.Rename(f.tmp.Name(), f.dest); err != nil {
 			return nil, fmt.Errorf("writing %s: %w", f.dest, err)
 		}
+		a.Files = append(a.Files, File{Name: filepath.Base(f.dest), Path: f.dest, Size: st.Size(), SHA256: hex.EncodeToString(f.sum.Sum(nil))})
 	}
 	return a, nil
 }

@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path"
-	"path/filepath"
+	"strconv"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -14,58 +15,85 @@ import (
 	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/config"
 	"github.com/wispboot/wisp/elfcheck"
-	"github.com/wispboot/wisp/initbin"
 	"github.com/wispboot/wisp/layers"
-	"github.com/wispboot/wisp/oci"
 )
 
 // Request is one appliance to build.
 type Request struct {
-	Board  *boards.Profile
-	Binary string // path of the user's static binary
-	// Base is a store tag or digest; "" means BaseTag(board, "latest").
-	Base     string
+	Board *boards.Profile
+	// Binary is a local file or a registry reference of an image whose
+	// entrypoint (or BinaryPath) is the binary.
+	Binary     string
+	BinaryPath string
+	// Base is a store tag or digest, or a registry reference; "" means the
+	// store's latest import for the board, else the board's default base.
+	Base string
+	// Init is a registry reference of an init image; "" means the init
+	// embedded in wisp.
+	Init     string
 	Network  *config.Network // nil: no network configuration
 	Hostname string          // "" means the board name
-	User     config.User
-	Args     []string // arguments after argv[0]
-	Env      []string
+	// User, Args and Env override what an image binary's config says;
+	// nil means "as the image says" (65534:65534, no args, no env for a
+	// file). Env entries override image entries of the same name.
+	User *config.User
+	Args []string
+	Env  []string
 	// Tag names the appliance in the store; "" means <binary>:<board>.
 	Tag string
 	// Out receives the artifacts (kernel, initrd.img); "" skips them.
 	Out string
+	// Push, if set, is the registry reference the appliance is pushed to.
+	Push string
 	// Version is recorded in the dev.wisp.version label.
 	Version string
-	// Init overrides the embedded init binary (tests).
-	Init []byte
+	// InitBinary overrides the embedded init binary (tests).
+	InitBinary []byte
+	// Warn receives warnings (one line each); nil drops them.
+	Warn io.Writer
 }
 
 // Result describes a built appliance.
 type Result struct {
-	Tag       string
-	Digest    v1.Hash
-	Base      string // tag@digest of the base used
-	Modules   []string
-	Artifacts *Artifacts
+	Tag       string     `json:"tag"`
+	Digest    v1.Hash    `json:"digest"`
+	Base      string     `json:"base"`
+	Binary    string     `json:"binary"`
+	Init      string     `json:"init,omitempty"`
+	Modules   []string   `json:"modules"`
+	Pushed    string     `json:"pushed,omitempty"`
+	Artifacts *Artifacts `json:"artifacts,omitempty"`
 }
 
 // ErrNotBase is returned when --base names an image that is not a wisp
 // base for the board.
 var ErrNotBase = errors.New("not a wisp base")
 
-// Build validates the binary, composes and stores the appliance image and,
-// if req.Out is set, writes its artifacts.
-func Build(ctx context.Context, s *oci.Store, req Request) (*Result, error) {
+// Build validates the binary, composes and stores the appliance image,
+// pushes it if asked and, if req.Out is set, writes its artifacts.
+func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 	p := req.Board
 	if req.Out != "" {
 		if err := checkOut(req.Out); err != nil {
 			return nil, err
 		}
 	}
-	if err := elfcheck.CheckFile(req.Binary, elfcheck.Want{Arch: p.Platform.Architecture, PageSize: uint64(p.PageSize)}); err != nil {
+	bin, err := src.binary(ctx, req)
+	if err != nil {
 		return nil, err
 	}
-	base, baseCfg, baseRef, err := loadBase(s, p, req.Base)
+	defer bin.close()
+	if err := elfcheck.CheckFile(bin.file, elfcheck.Want{Arch: p.Platform.Architecture, PageSize: uint64(p.PageSize)}); err != nil {
+		if bin.image != nil {
+			return nil, fmt.Errorf("%s in %s: %w", bin.image.Path, req.Binary, errors.Unwrap(err))
+		}
+		return nil, err
+	}
+	base, baseRef, err := src.baseImage(ctx, p, req.Base)
+	if err != nil {
+		return nil, err
+	}
+	baseCfg, err := checkBase(base, baseRef, p)
 	if err != nil {
 		return nil, err
 	}
@@ -73,27 +101,23 @@ func Build(ctx context.Context, s *oci.Store, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	mods, load, err := selectModules(s, modules, p.Modules)
+	mods, load, err := selectModules(src.Store, modules, p.Modules)
 	if err != nil {
 		return nil, fmt.Errorf("base %s: %w", baseRef, err)
 	}
-	initBin := req.Init
-	if initBin == nil {
-		if initBin, err = initbin.For(boards.GOARCH(p.Platform.Architecture)); err != nil {
-			return nil, err
-		}
-	}
-	ini, err := layers.Init(initBin)
+	ini, initRef, err := src.initLayer(ctx, p, req.Init, req.InitBinary)
 	if err != nil {
 		return nil, err
 	}
-	name := filepath.Base(req.Binary)
-	dest := path.Join("/app", name)
-	app, err := layers.Binary(req.Binary, dest)
+	dest := path.Join("/app", bin.name)
+	app, err := layers.Binary(bin.file, dest)
 	if err != nil {
 		return nil, err
 	}
-	cfg := appConfig(req, dest, load)
+	cfg, err := appConfig(req, bin, dest, load)
+	if err != nil {
+		return nil, err
+	}
 	conf, err := layers.Config(cfg)
 	if err != nil {
 		return nil, err
@@ -104,10 +128,14 @@ func Build(ctx context.Context, s *oci.Store, req Request) (*Result, error) {
 		layers.LabelCmdline:       p.Kernel.Cmdline,
 		layers.LabelKernelVersion: baseCfg.Config.Labels[layers.LabelKernelVersion],
 		layers.LabelBase:          baseRef,
+		layers.LabelBinary:        bin.source,
 		layers.LabelVersion:       req.Version,
 	}
+	if initRef != "" {
+		labels[layers.LabelInit] = initRef
+	}
 	img, err := compose(p, labels, v1.Config{
-		Entrypoint: cfg.Exec.Args[:1],
+		Entrypoint: []string{dest},
 		Cmd:        cfg.Exec.Args[1:],
 		Env:        cfg.Exec.Env,
 		User:       fmt.Sprintf("%d:%d", cfg.User.UID, cfg.User.GID),
@@ -117,13 +145,20 @@ func Build(ctx context.Context, s *oci.Store, req Request) (*Result, error) {
 	}
 	tag := req.Tag
 	if tag == "" {
-		tag = name + ":" + p.Name
+		tag = bin.name + ":" + p.Name
 	}
-	desc, err := s.WriteImage(img, tag)
+	desc, err := src.Store.WriteImage(img, tag)
 	if err != nil {
 		return nil, fmt.Errorf("storing appliance: %w", err)
 	}
-	res := &Result{Tag: tag, Digest: desc.Digest, Base: baseRef, Modules: load}
+	res := &Result{Tag: tag, Digest: desc.Digest, Base: baseRef, Binary: bin.source, Init: initRef, Modules: load}
+	if req.Push != "" {
+		pushed, err := src.push(ctx, req.Push, desc.Digest)
+		if err != nil {
+			return nil, err
+		}
+		res.Pushed = pushed
+	}
 	if req.Out != "" {
 		if res.Artifacts, err = WriteArtifacts(ctx, img, p, req.Out); err != nil {
 			return nil, err
@@ -132,7 +167,20 @@ func Build(ctx context.Context, s *oci.Store, req Request) (*Result, error) {
 	return res, nil
 }
 
-func appConfig(req Request, dest string, load []string) *config.Config {
+// push uploads a stored image and returns REF@digest.
+func (src Sources) push(ctx context.Context, ref string, digest v1.Hash) (string, error) {
+	if src.Remote == nil {
+		return "", fmt.Errorf("--push %s: no registry access was configured", ref)
+	}
+	img, err := src.Store.Image(digest.String())
+	if err != nil {
+		return "", err
+	}
+	return src.Remote.Push(ctx, ref, img)
+}
+
+// appConfig merges the flags over what the binary's image says.
+func appConfig(req Request, bin *binary, dest string, load []string) (*config.Config, error) {
 	host := req.Hostname
 	if host == "" {
 		host = req.Board.Name
@@ -143,43 +191,84 @@ func appConfig(req Request, dest string, load []string) *config.Config {
 		n.Interface = req.Board.Network.Interface
 		network = &n
 	}
+	user := config.Nobody
+	args, env := req.Args, req.Env
+	if ib := bin.image; ib != nil {
+		if args == nil {
+			args = ib.Args
+		}
+		env = mergeEnv(ib.Env, req.Env)
+		if u, ok, err := numericUser(ib.User); err != nil {
+			return nil, fmt.Errorf("binary %s: %w", req.Binary, err)
+		} else if ok && u.UID != 0 {
+			user = u
+		} else if ok && req.User == nil && req.Warn != nil {
+			fmt.Fprintf(req.Warn, "warning: the image %s runs as root; the appliance runs it as %d:%d (say --user 0:0 to keep root, which is discouraged)\n", req.Binary, user.UID, user.GID)
+		}
+	}
+	if req.User != nil {
+		user = *req.User
+	}
 	return &config.Config{
 		Version:  config.Version,
 		Hostname: host,
 		Modules:  load,
 		Network:  network,
-		User:     req.User,
-		Exec:     config.Exec{Path: dest, Args: append([]string{path.Base(dest)}, req.Args...), Env: req.Env},
-	}
+		User:     user,
+		Exec:     config.Exec{Path: dest, Args: append([]string{path.Base(dest)}, args...), Env: env},
+	}, nil
 }
 
-// loadBase finds the base in the store and checks it is one for the board.
-func loadBase(s *oci.Store, p *boards.Profile, ref string) (v1.Image, *v1.ConfigFile, string, error) {
-	if ref == "" {
-		ref = BaseTag(p.Name, "latest")
+// numericUser reads an image config User: "UID" or "UID:GID" (GID
+// defaults to UID). Names cannot be resolved without the image's
+// /etc/passwd, so they are an error.
+func numericUser(s string) (config.User, bool, error) {
+	if s == "" {
+		return config.User{}, false, nil
 	}
-	img, err := s.Image(ref)
-	if errors.Is(err, oci.ErrNotFound) {
-		return nil, nil, "", fmt.Errorf("base %s is not in the local store %s: import one with `wisp base import --target %s --kernel-deb FILE.deb`", ref, s.Dir(), p.Name)
-	}
+	us, gs, hasGID := strings.Cut(s, ":")
+	uid, err := strconv.ParseUint(us, 10, 32)
 	if err != nil {
-		return nil, nil, "", fmt.Errorf("base %s: %w", ref, err)
+		return config.User{}, false, fmt.Errorf("its config says User %q, which is not numeric: pass --user UID:GID", s)
 	}
+	gid := uid
+	if hasGID {
+		if gid, err = strconv.ParseUint(gs, 10, 32); err != nil {
+			return config.User{}, false, fmt.Errorf("its config says User %q, which is not numeric: pass --user UID:GID", s)
+		}
+	}
+	return config.User{UID: uint32(uid), GID: uint32(gid)}, true, nil
+}
+
+// mergeEnv returns base with the entries of over replacing those of the
+// same name, in base's order, new names last.
+func mergeEnv(base, over []string) []string {
+	out := append([]string(nil), base...)
+	for _, kv := range over {
+		k, _, _ := strings.Cut(kv, "=")
+		replaced := false
+		for i, b := range out {
+			if bk, _, _ := strings.Cut(b, "="); bk == k {
+				out[i], replaced = kv, true
+			}
+		}
+		if !replaced {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// checkBase insists on a wisp base for the board.
+func checkBase(img v1.Image, ref string, p *boards.Profile) (*v1.ConfigFile, error) {
 	cf, err := img.ConfigFile()
 	if err != nil {
-		return nil, nil, "", fmt.Errorf("base %s: %w", ref, err)
+		return nil, fmt.Errorf("base %s: %w", ref, err)
 	}
 	if l := cf.Config.Labels; l[layers.LabelKind] != layers.KindBase || l[layers.LabelBoard] != p.Name {
-		return nil, nil, "", fmt.Errorf("%s: %w for %s (its labels say kind %q, board %q)", ref, ErrNotBase, p.Name, l[layers.LabelKind], l[layers.LabelBoard])
+		return nil, fmt.Errorf("%s: %w for %s (its labels say kind %q, board %q)", ref, ErrNotBase, p.Name, l[layers.LabelKind], l[layers.LabelBoard])
 	}
-	d, err := img.Digest()
-	if err != nil {
-		return nil, nil, "", err
-	}
-	if !strings.HasPrefix(ref, "sha256:") {
-		ref += "@" + d.String()
-	}
-	return img, cf, ref, nil
+	return cf, nil
 }
 
 // baseLayers returns the base's firmware and kernel layers, as addenda

@@ -46,7 +46,7 @@ func staticBinary(t *testing.T) string {
 
 func request(p *boards.Profile, bin, out string) Request {
 	return Request{
-		Board: p, Binary: bin, Out: out, User: config.Nobody, Init: []byte("stand-in init"), Version: "test",
+		Board: p, Binary: bin, Out: out, InitBinary: []byte("stand-in init"), Version: "test",
 		Network: &config.Network{Addresses: []string{"10.0.2.15/24"}, Gateway: "10.0.2.2", DNS: []string{"10.0.2.3"}},
 	}
 }
@@ -55,7 +55,7 @@ func TestBuild(t *testing.T) {
 	s, p := fixtureStore(t)
 	bin := staticBinary(t)
 	out := filepath.Join(t.TempDir(), "out")
-	res, err := Build(context.Background(), s, request(p, bin, out))
+	res, err := Build(context.Background(), Sources{Store: s}, request(p, bin, out))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,10 +83,10 @@ func TestBuild(t *testing.T) {
 			t.Errorf("label %s = %q, want %q", k, got, want)
 		}
 	}
-	if cf.Architecture != "amd64" || cf.OS != "linux" || cf.Config.User != "65534:65534" || cf.Config.Entrypoint[0] != "svc" {
+	if cf.Architecture != "amd64" || cf.OS != "linux" || cf.Config.User != "65534:65534" || cf.Config.Entrypoint[0] != "/app/svc" {
 		t.Errorf("config = %+v", cf)
 	}
-	if len(res.Modules) != 6 || !strings.HasSuffix(res.Modules[len(res.Modules)-1], "/virtio_net.ko") {
+	if len(res.Modules) != 8 || !strings.HasSuffix(res.Modules[len(res.Modules)-1], "/virtio_net.ko") {
 		t.Errorf("modules = %v", res.Modules)
 	}
 	k, _ := os.ReadFile(filepath.Join(out, KernelFile))
@@ -109,7 +109,7 @@ func TestBuildIsReproducible(t *testing.T) {
 	s2, _ := fixtureStore(t)
 	for _, s := range []*oci.Store{s1, s1, s2} {
 		out := t.TempDir()
-		res, err := Build(context.Background(), s, request(p, bin, out))
+		res, err := Build(context.Background(), Sources{Store: s}, request(p, bin, out))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +149,7 @@ func TestBuildRejects(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			req := request(p, bin, filepath.Join(t.TempDir(), "out"))
 			tt.edit(&req)
-			_, err := Build(context.Background(), s, req)
+			_, err := Build(context.Background(), Sources{Store: s}, req)
 			if err == nil || (tt.want != nil && !errors.Is(err, tt.want)) || !strings.Contains(err.Error(), tt.text) {
 				t.Fatalf("err = %v, want %v naming %q", err, tt.want, tt.text)
 			}
@@ -160,13 +160,13 @@ func TestBuildRejects(t *testing.T) {
 func TestBuildRejectsNonBase(t *testing.T) {
 	s, p := fixtureStore(t)
 	bin := staticBinary(t)
-	res, err := Build(context.Background(), s, request(p, bin, ""))
+	res, err := Build(context.Background(), Sources{Store: s}, request(p, bin, ""))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req := request(p, bin, "")
 	req.Base = res.Tag // an appliance is not a base
-	if _, err := Build(context.Background(), s, req); !errors.Is(err, ErrNotBase) {
+	if _, err := Build(context.Background(), Sources{Store: s}, req); !errors.Is(err, ErrNotBase) {
 		t.Errorf("err = %v, want ErrNotBase", err)
 	}
 }
@@ -185,7 +185,7 @@ func TestBuildDetectsCorruptStore(t *testing.T) {
 	b[len(b)/2] ^= 0xff
 	os.WriteFile(blob, b, 0o644)
 	out := filepath.Join(t.TempDir(), "out")
-	_, err = Build(context.Background(), s, request(p, staticBinary(t), out))
+	_, err = Build(context.Background(), Sources{Store: s}, request(p, staticBinary(t), out))
 	if !errors.Is(err, oci.ErrCorrupt) || !strings.Contains(err.Error(), m.Layers[1].Digest.Hex) {
 		t.Fatalf("err = %v, want ErrCorrupt naming the blob", err)
 	}

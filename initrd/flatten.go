@@ -21,11 +21,11 @@ type BootFunc func(name string, size int64, r io.Reader) error
 
 // Stats describes a written initrd.
 type Stats struct {
-	Entries    int   // cpio entries, directories included
-	Bytes      int64 // uncompressed archive size
-	BootFiles  int
-	BootBytes  int64
-	Compressed int64
+	Entries    int   `json:"entries"` // cpio entries, directories included
+	Bytes      int64 `json:"bytes"`   // uncompressed archive size
+	BootFiles  int   `json:"bootFiles"`
+	BootBytes  int64 `json:"bootBytes"`
+	Compressed int64 `json:"compressed"`
 }
 
 // console is the entry every initrd starts with: the kernel opens

@@ -1,12 +1,14 @@
 package layers
 
 import (
+	"archive/tar"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path"
+	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
@@ -54,4 +56,25 @@ func addendum(r Role, what string, files ...File) (mutate.Addendum, error) {
 		Annotations: annotations(r),
 		History:     v1.History{Created: v1.Time{Time: Epoch()}, CreatedBy: "wisp: " + path.Clean(what)},
 	}, nil
+}
+
+// ReadConfig reads /etc/wisp/config.json from a config layer.
+func ReadConfig(l v1.Layer) (*config.Config, error) {
+	var c *config.Config
+	want := strings.TrimPrefix(config.Path, "/")
+	err := walkLayer(l, func(name string, _ *tar.Header, r io.Reader) error {
+		if name != want {
+			return nil
+		}
+		var err error
+		c, err = config.Decode(r)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", config.Path, err)
+	}
+	if c == nil {
+		return nil, fmt.Errorf("the config layer has no %s", config.Path)
+	}
+	return c, nil
 }

@@ -55,8 +55,8 @@ func layerFiles(t *testing.T, l v1.Layer) map[string]string {
 
 func TestImportDeb(t *testing.T) {
 	b := importFixture(t, fixture.KernelDeb(testKernel).Bytes())
-	if b.KernelVersion != testKernel || b.ModuleCount != 8 {
-		t.Errorf("version %q, %d modules; want %s, 8", b.KernelVersion, b.ModuleCount, testKernel)
+	if b.KernelVersion != testKernel || b.ModuleCount != 10 {
+		t.Errorf("version %q, %d modules; want %s, 10", b.KernelVersion, b.ModuleCount, testKernel)
 	}
 	if got := b.Kernel.Annotations[AnnotationRole]; got != "kernel" {
 		t.Errorf("kernel layer role %q", got)
@@ -156,6 +156,7 @@ func TestSelectModules(t *testing.T) {
 	}
 	dir := "/lib/modules/" + testKernel + "/kernel/"
 	want := []string{
+		dir + "drivers/virtio/virtio_pci_modern_dev.ko", dir + "drivers/virtio/virtio_pci_legacy_dev.ko",
 		dir + "drivers/virtio/virtio_ring.ko", dir + "drivers/virtio/virtio.ko", dir + "drivers/virtio/virtio_pci.ko",
 		dir + "net/core/failover.ko", dir + "drivers/net/net_failover.ko", dir + "drivers/net/virtio_net.ko",
 	}

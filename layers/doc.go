@@ -1,7 +1,10 @@
 // Package layers builds the layers of wisp images: deterministic v1.Layer
 // constructors for files, the init, the user's binary and the config; the
-// import of a board base from a Debian kernel package; and the selection of
-// the modules a board needs, with their dependency closure.
+// import of a board base from a Debian kernel package; the selection of
+// the modules a board needs, with their dependency closure; and finding
+// the user's binary in an app image (BinaryFromImage), by its entrypoint
+// and the image's PATH, through symlinks and whiteouts, confined to the
+// image root.
 //
 // Every layer is a gzip-compressed tar with entries sorted by path, owned
 // by 0:0, dated SOURCE_DATE_EPOCH (default 0), so the same inputs always

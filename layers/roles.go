@@ -38,7 +38,9 @@ const (
 	LabelKernelVersion = "dev.wisp.kernel.version"
 	LabelCmdline       = "dev.wisp.cmdline"
 	LabelVersion       = "dev.wisp.version"
-	LabelBase          = "dev.wisp.base" // the base's tag@digest
+	LabelBase          = "dev.wisp.base"   // the base used: tag@digest or repository@digest
+	LabelBinary        = "dev.wisp.binary" // the binary's source: repository@digest, or file:NAME@sha256:…
+	LabelInit          = "dev.wisp.init"   // an init image used instead of the embedded init
 )
 
 // Kinds of wisp images (LabelKind).

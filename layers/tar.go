@@ -12,6 +12,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
 // File is one entry of a layer built with Layer.
@@ -43,7 +44,7 @@ func Layer(files []File) (v1.Layer, error) {
 		go func() { pw.CloseWithError(writeTar(pw, files)) }()
 		return pr, nil
 	}
-	return tarball.LayerFromOpener(opener, tarball.WithCompressedCaching)
+	return tarball.LayerFromOpener(opener, tarball.WithCompressedCaching, tarball.WithMediaType(types.OCILayer))
 }
 
 func withParents(files []File) ([]File, error) {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wispboot/wisp/build"
+	"github.com/wispboot/wisp/layers"
 )
 
 func newBase(g *globals) *cobra.Command {
@@ -15,12 +16,12 @@ func newBase(g *globals) *cobra.Command {
 		Use:   "base",
 		Short: "Make and list board bases (kernel and modules as OCI layers)",
 	}
-	c.AddCommand(newBaseImport(g), newBaseList(g))
+	c.AddCommand(newBaseImport(g), newBasePush(g), newBaseList(g))
 	return c
 }
 
 func newBaseImport(g *globals) *cobra.Command {
-	var target, deb string
+	var target, deb, push string
 	c := &cobra.Command{
 		Use:   "import --target BOARD --kernel-deb FILE.deb",
 		Short: "Import a Debian kernel package as a board base in the local store",
@@ -38,7 +39,7 @@ base-BOARD:KERNEL-VERSION and base-BOARD:latest.`,
 			if deb == "" {
 				return fmt.Errorf("--kernel-deb is required")
 			}
-			s, err := g.store()
+			src, err := g.sources()
 			if err != nil {
 				return err
 			}
@@ -48,17 +49,68 @@ base-BOARD:KERNEL-VERSION and base-BOARD:latest.`,
 			}
 			fmt.Fprintf(c.ErrOrStderr(), "importing %s (%s) for %s…\n", deb, size(fi.Size()), p.Name)
 			start := time.Now()
-			im, err := build.ImportDebFile(c.Context(), s, p, deb)
+			im, err := build.ImportDebFile(c.Context(), src.Store, p, deb)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(c.ErrOrStderr(), "imported kernel %s with %d modules in %s\n", im.KernelVersion, im.ModuleCount, time.Since(start).Round(time.Millisecond))
 			fmt.Fprintf(c.OutOrStdout(), "%s@%s\n", im.Tags[0], im.Digest)
+			if push == "" {
+				return nil
+			}
+			pushed, err := build.PushStored(c.Context(), src, im.Digest.String(), push, layers.KindBase)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.OutOrStdout(), "%s\n", pushed)
 			return nil
 		},
 	}
 	c.Flags().StringVar(&target, "target", "", "board name (see wisp targets)")
 	c.Flags().StringVar(&deb, "kernel-deb", "", "Debian kernel package (linux-image-*.deb)")
+	c.Flags().StringVar(&push, "push", "", "also push the base to this registry reference")
+	return c
+}
+
+func newBasePush(g *globals) *cobra.Command {
+	var target string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "push [LOCAL-TAG] REF",
+		Short: "Push a base from the local store to a registry",
+		Long: `Push uploads a base from the local store (LOCAL-TAG, a tag or digest; by
+default base-BOARD:latest for --target) to the registry reference REF.
+Blobs the registry already has are not sent again.`,
+		Example: "  wisp base push base-qemu-amd64:latest ghcr.io/org/wisp/base-qemu-amd64:6.1\n  wisp base push --target qemu-amd64 localhost:5000/base-qemu-amd64:6.1",
+		Args:    cobra.RangeArgs(1, 2),
+		RunE: func(c *cobra.Command, args []string) error {
+			local, ref := "", args[len(args)-1]
+			if len(args) == 2 {
+				local = args[0]
+			} else {
+				p, err := board(target)
+				if err != nil {
+					return fmt.Errorf("%w (or name the local base: wisp base push LOCAL-TAG REF)", err)
+				}
+				local = build.BaseTag(p.Name, "latest")
+			}
+			src, err := g.sources()
+			if err != nil {
+				return err
+			}
+			pushed, err := build.PushStored(c.Context(), src, local, ref, layers.KindBase)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), map[string]string{"local": local, "pushed": pushed})
+			}
+			fmt.Fprintln(c.OutOrStdout(), pushed)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&target, "target", "", "board whose latest imported base to push, when LOCAL-TAG is not given")
+	c.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return c
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -12,28 +13,42 @@ import (
 
 func newBuild(g *globals) *cobra.Command {
 	f := &buildFlags{}
+	var push string
+	var asJSON bool
 	c := &cobra.Command{
-		Use:   "build --target BOARD --binary PATH [--ip CIDR --gateway IP] --out DIR",
-		Short: "Build an appliance: store its image and write its boot files",
+		Use:   "build --target BOARD --binary FILE|IMAGE [--ip CIDR --gateway IP] [--out DIR] [--push REF]",
+		Short: "Build an appliance: store its image, write its boot files, push it",
 		Long: `Build validates the binary (static ELF for the board's architecture),
 stacks the base's kernel, the board's modules, the init, the binary and its
 config as OCI layers into an appliance image, stores it in the local store,
-and flattens it into DIR: kernel and initrd.img for QEMU boards.`,
-		Example: "  wisp build --target qemu-amd64 --binary ./svc --ip 10.0.2.15/24 --gateway 10.0.2.2 --out out/",
-		Args:    cobra.NoArgs,
+pushes it with --push, and flattens it into DIR: kernel and initrd.img for
+QEMU boards.
+
+--binary may be an image reference: the board's platform is picked from an
+index, the entrypoint (Entrypoint[0], else Cmd[0]; relative to WorkingDir;
+bare names looked up on the image's PATH) is taken out of the flattened
+image, and the image's other arguments, Env and numeric User become the
+defaults (--arg, --env, --user override them).`,
+		Example: `  wisp build --target qemu-amd64 --binary ./svc --ip 10.0.2.15/24 --gateway 10.0.2.2 --out out/
+  wisp build --target qemu-amd64 --binary ghcr.io/org/svc:1.4 --push ghcr.io/org/svc-appliance:1.4`,
+		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			req, err := f.request()
 			if err != nil {
 				return err
 			}
-			s, err := g.store()
+			req.Push, req.Warn = push, c.ErrOrStderr()
+			src, err := g.sources()
 			if err != nil {
 				return err
 			}
 			start := time.Now()
-			res, err := build.Build(c.Context(), s, req)
+			res, err := build.Build(c.Context(), src, req)
 			if err != nil {
 				return err
+			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), res)
 			}
 			printResult(c.OutOrStdout(), res, time.Since(start))
 			return nil
@@ -41,15 +56,30 @@ and flattens it into DIR: kernel and initrd.img for QEMU boards.`,
 	}
 	f.register(c.Flags())
 	c.Flags().StringVar(&f.out, "out", "", "directory for the boot files (kernel, initrd.img); without it only the image is stored")
+	c.Flags().StringVar(&push, "push", "", "push the appliance to this registry reference")
+	c.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return c
 }
 
 func printResult(w io.Writer, r *build.Result, took time.Duration) {
 	fmt.Fprintf(w, "appliance %s@%s (%s)\n", r.Tag, r.Digest, took.Round(time.Millisecond))
 	fmt.Fprintf(w, "  base     %s\n", r.Base)
+	fmt.Fprintf(w, "  binary   %s\n", r.Binary)
+	if r.Init != "" {
+		fmt.Fprintf(w, "  init     %s\n", r.Init)
+	}
 	fmt.Fprintf(w, "  modules  %d\n", len(r.Modules))
+	if r.Pushed != "" {
+		fmt.Fprintf(w, "  pushed   %s\n", r.Pushed)
+	}
 	if a := r.Artifacts; a != nil {
 		fmt.Fprintf(w, "  kernel   %s\n", a.Kernel)
 		fmt.Fprintf(w, "  initrd   %s (%s, %d entries, %s uncompressed)\n", a.Initrd, size(a.Stats.Compressed), a.Stats.Entries, size(a.Stats.Bytes))
 	}
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

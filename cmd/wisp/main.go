@@ -25,11 +25,14 @@ func main() {
 // execute runs one command line and returns the exit status. Errors are
 // printed one line each, prefixed with "wisp: ".
 func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	root := newRoot()
+	root, g := newRoot()
+	g.progress = &progress{w: stderr}
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	if err := root.ExecuteContext(ctx); err != nil {
+	err := root.ExecuteContext(ctx)
+	g.progress.wait()
+	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintln(stderr, "wisp: "+line)
 		}

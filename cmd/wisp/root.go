@@ -6,15 +6,19 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wispboot/wisp/boards"
+	"github.com/wispboot/wisp/build"
 	"github.com/wispboot/wisp/oci"
 )
 
 // globals are the flags every command shares.
 type globals struct {
-	cache string
+	cache    string
+	insecure bool
+	pull     string
+	progress *progress
 }
 
-func newRoot() *cobra.Command {
+func newRoot() (*cobra.Command, *globals) {
 	g := &globals{}
 	root := &cobra.Command{
 		Use:   "wisp",
@@ -22,22 +26,47 @@ func newRoot() *cobra.Command {
 		Long: `wisp takes one static binary and a board name and produces a bootable
 appliance in which that binary is the only process: a kernel and an initrd
 holding a small init, the binary and its config. Kernel, modules, init,
-binary and config are OCI layers; bases and appliances live in an OCI image
-layout (the local store) and are tagged like images.`,
+binary and config are OCI layers; bases and appliances are OCI images, kept
+in a local store (an OCI image layout) and pushed to or pulled from any
+OCI registry.
+
+References: a name whose first component is a registry host (with a dot or
+a port, or localhost), like ghcr.io/org/svc:1.4 or localhost:5000/base:6.1,
+is a registry reference; anything else is a local store tag or a file.
+Registries on this machine may use plain HTTP; others need TLS unless
+--insecure. Credentials come from the Docker config (DOCKER_CONFIG,
+~/.docker/config.json) and its credential helpers.`,
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.PersistentFlags().StringVar(&g.cache, "cache", oci.DefaultDir(), "local store directory (env WISP_CACHE)")
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.cache, "cache", oci.DefaultDir(), "local store directory (env WISP_CACHE)")
+	pf.BoolVar(&g.insecure, "insecure", false, "allow plain HTTP and unverified TLS to any registry")
+	pf.StringVar(&g.pull, "pull", "missing", "when to fetch bases, inits and appliances: missing, always or never (binary images are resolved on every build unless never)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see wisp %s --help)", err, c.Name())
 	})
-	root.AddCommand(newTargets(), newBase(g), newBuild(g), newRun(g), newValidate())
-	return root
+	root.AddCommand(newTargets(), newBase(g), newBuild(g), newRun(g), newExport(g), newInspect(g), newInit(g), newValidate())
+	return root, g
 }
 
 func (g *globals) store() (*oci.Store, error) {
 	return oci.OpenStore(g.cache)
+}
+
+// sources opens the store and sets up registry access.
+func (g *globals) sources() (build.Sources, error) {
+	s, err := g.store()
+	if err != nil {
+		return build.Sources{}, err
+	}
+	policy, err := oci.ParsePullPolicy(g.pull)
+	if err != nil {
+		return build.Sources{}, fmt.Errorf("--pull: %w", err)
+	}
+	r := oci.NewRemote(oci.WithInsecure(g.insecure), oci.WithUserAgent("wisp/"+version), oci.WithProgress(g.progress.channel))
+	return build.Sources{Store: s, Remote: r, Pull: policy}, nil
 }
 
 // board looks up --target.

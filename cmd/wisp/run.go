@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/build"
 	"github.com/wispboot/wisp/qemu"
 )
@@ -27,16 +28,20 @@ func newRun(g *globals) *cobra.Command {
 	var accel string
 	var timeout time.Duration
 	c := &cobra.Command{
-		Use:   "run --target BOARD --binary PATH [--forward HOST:GUEST]",
-		Short: "Build an appliance and boot it in QEMU, console on stdout",
-		Long: `Run builds like wisp build (into a temporary directory unless --out) and
-boots the result in QEMU with the board's settings. Forwards listen on
-127.0.0.1 only. Without --ip the interface gets QEMU user networking's
-address (10.0.2.15/24, gateway 10.0.2.2, DNS 10.0.2.3). Ctrl-C or --timeout
-stops QEMU and removes the temporary files.`,
-		Example: "  wisp run --target qemu-amd64 --binary ./svc --forward 8080:8080 --accel tcg",
-		Args:    cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
+		Use:   "run [APPLIANCE] | run --target BOARD --binary FILE|IMAGE [--forward HOST:GUEST]",
+		Short: "Boot an appliance in QEMU, built on the spot or by reference, console on stdout",
+		Long: `Run boots an appliance in QEMU with its board's settings. Given an
+APPLIANCE (a store tag or digest, or a registry reference of a pushed
+appliance) it boots that image as built; otherwise it builds like wisp build
+(into a temporary directory unless --out) and boots the result.
+
+Forwards listen on 127.0.0.1 only. When building without --ip, the interface
+gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
+10.0.2.3). Ctrl-C or --timeout stops QEMU and removes the temporary files.`,
+		Example: `  wisp run --target qemu-amd64 --binary ./svc --forward 8080:8080 --accel tcg
+  wisp run localhost:5000/svc-appliance:1.4 --forward 8080:8080`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
 			var fwd []qemu.Forward
 			for _, s := range forwards {
 				fw, err := qemu.ParseForward(s)
@@ -48,36 +53,61 @@ stops QEMU and removes the temporary files.`,
 			if _, err := qemu.ChooseAccel(accel); err != nil {
 				return fmt.Errorf("--accel: %w", err)
 			}
-			if f.ip == "" {
-				f.ip, f.gateway = userNetIP, userNetGateway
-				if len(f.dns) == 0 {
-					f.dns = []string{userNetDNS}
-				}
-			}
-			req, err := f.request()
+			src, err := g.sources()
 			if err != nil {
 				return err
 			}
-			if req.Board.QEMU == nil {
-				return fmt.Errorf("--target %s is not a QEMU board", req.Board.Name)
-			}
-			if req.Out == "" {
+			out := f.out
+			if out == "" {
 				dir, err := os.MkdirTemp("", "wisp-run-*")
 				if err != nil {
 					return err
 				}
 				defer os.RemoveAll(dir)
-				req.Out = dir
+				out = dir
 			}
-			s, err := g.store()
-			if err != nil {
-				return err
+			var name string
+			var p *boards.Profile
+			var a *build.Artifacts
+			if len(args) == 1 {
+				if f.binary != "" {
+					return fmt.Errorf("give either an APPLIANCE or --binary, not both")
+				}
+				var board *boards.Profile
+				if f.target != "" {
+					if board, err = boards.Lookup(f.target); err != nil {
+						return fmt.Errorf("--target: %w", err)
+					}
+				}
+				app, err := build.LoadAppliance(c.Context(), src, args[0], board)
+				if err != nil {
+					return err
+				}
+				if a, err = build.WriteArtifacts(c.Context(), app.Image, app.Board, out); err != nil {
+					return err
+				}
+				name, p = app.Ref, app.Board
+			} else {
+				if f.ip == "" {
+					f.ip, f.gateway = userNetIP, userNetGateway
+					if len(f.dns) == 0 {
+						f.dns = []string{userNetDNS}
+					}
+				}
+				req, err := f.request()
+				if err != nil {
+					return err
+				}
+				req.Out, req.Warn = out, c.ErrOrStderr()
+				res, err := build.Build(c.Context(), src, req)
+				if err != nil {
+					return err
+				}
+				name, p, a = res.Tag+"@"+res.Digest.String(), req.Board, res.Artifacts
 			}
-			res, err := build.Build(c.Context(), s, req)
-			if err != nil {
-				return err
+			if p.QEMU == nil {
+				return fmt.Errorf("board %s is not a QEMU board: flash it instead", p.Name)
 			}
-			a := res.Artifacts
 			ctx := c.Context()
 			if timeout > 0 {
 				var cancel context.CancelFunc
@@ -85,9 +115,9 @@ stops QEMU and removes the temporary files.`,
 				defer cancel()
 			}
 			chosen, _ := qemu.ChooseAccel(accel)
-			fmt.Fprintf(c.ErrOrStderr(), "booting %s@%s on %s (%s)%s; Ctrl-C stops\n", res.Tag, res.Digest.Hex[:12], req.Board.Name, chosen, describeForwards(fwd))
+			fmt.Fprintf(c.ErrOrStderr(), "booting %s on %s (%s)%s; Ctrl-C stops\n", name, p.Name, chosen, describeForwards(fwd))
 			err = qemu.Run(ctx, qemu.Config{
-				Board: req.Board, Kernel: a.Kernel, Initrd: a.Initrd, Forwards: fwd, Accel: accel,
+				Board: p, Kernel: a.Kernel, Initrd: a.Initrd, Forwards: fwd, Accel: accel,
 				Stdout: c.OutOrStdout(), Stderr: c.ErrOrStderr(),
 			})
 			switch {

@@ -1,0 +1,80 @@
+package build
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/wispboot/wisp/layers"
+	"github.com/wispboot/wisp/oci"
+)
+
+// binary is the user's binary, on disk, with what its source says about
+// how to run it.
+type binary struct {
+	file   string // path on this machine
+	name   string // base name, installed as /app/<name>
+	source string // for the dev.wisp.binary label
+	image  *layers.ImageBinary
+	remove bool // file is ours to delete
+}
+
+func (b *binary) close() {
+	if b != nil && b.remove {
+		os.Remove(b.file)
+	}
+}
+
+// binary finds the user's binary: a local file, or, for a registry
+// reference, the entrypoint (or binaryPath) of the image for the board's
+// platform. Image references are resolved again on every build unless the
+// pull policy is never; their blobs are cached by digest.
+func (src Sources) binary(ctx context.Context, req Request) (*binary, error) {
+	if _, err := os.Stat(req.Binary); err == nil || !oci.IsRegistryRef(req.Binary) {
+		if err != nil {
+			return nil, fmt.Errorf("binary: %w", err)
+		}
+		if req.BinaryPath != "" {
+			return nil, errors.New("--binary-path needs --binary to be an image reference")
+		}
+		sum, err := fileDigest(req.Binary)
+		if err != nil {
+			return nil, fmt.Errorf("binary: %w", err)
+		}
+		name := filepath.Base(req.Binary)
+		return &binary{file: req.Binary, name: name, source: "file:" + name + "@" + sum}, nil
+	}
+	policy := oci.PullAlways
+	if src.Pull == oci.PullNever {
+		policy = oci.PullNever
+	}
+	img, used, err := src.image(ctx, req.Binary, Platform(req.Board), policy)
+	if err != nil {
+		return nil, err
+	}
+	ib, err := layers.BinaryFromImage(img, req.BinaryPath, src.Store.TempDir())
+	if err != nil {
+		return nil, fmt.Errorf("binary %s: %w", req.Binary, err)
+	}
+	// argv[0] keeps the name the image calls the binary by, which matters
+	// to multi-call binaries reached through a symlink.
+	return &binary{file: ib.File, name: ib.Name, source: used, image: ib, remove: true}, nil
+}
+
+func fileDigest(file string) (string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+}

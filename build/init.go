@@ -1,0 +1,122 @@
+package build
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/wispboot/wisp/boards"
+	"github.com/wispboot/wisp/elfcheck"
+	"github.com/wispboot/wisp/initbin"
+	"github.com/wispboot/wisp/layers"
+)
+
+// KindInit labels init images (wisp init push).
+const KindInit = "init"
+
+// initLayer returns the init layer for the board: the embedded init, or
+// the init layer of the image ref names (for the board's platform), whose
+// /init must be a static ELF for the board. It also returns the source to
+// record ("" for the embedded one).
+func (src Sources) initLayer(ctx context.Context, p *boards.Profile, ref string, override []byte) (mutate.Addendum, string, error) {
+	if ref == "" {
+		bin := override
+		if bin == nil {
+			var err error
+			if bin, err = initbin.For(boards.GOARCH(p.Platform.Architecture)); err != nil {
+				return mutate.Addendum{}, "", err
+			}
+		}
+		add, err := layers.Init(bin)
+		return add, "", err
+	}
+	img, used, err := src.image(ctx, ref, Platform(p), src.Pull)
+	if err != nil {
+		return mutate.Addendum{}, "", fmt.Errorf("--init: %w", err)
+	}
+	add, err := roleLayer(img, layers.RoleInit)
+	if err != nil {
+		return mutate.Addendum{}, "", fmt.Errorf("--init %s: %w", ref, err)
+	}
+	bin, err := readInit(add.Layer)
+	if err != nil {
+		return mutate.Addendum{}, "", fmt.Errorf("--init %s: %w", ref, err)
+	}
+	if err := elfcheck.Check(bytes.NewReader(bin), elfcheck.Want{Arch: p.Platform.Architecture, PageSize: uint64(p.PageSize)}); err != nil {
+		return mutate.Addendum{}, "", fmt.Errorf("--init %s: /init: %w", ref, err)
+	}
+	return add, used, nil
+}
+
+// roleLayer returns the one layer of img with the role, keeping its
+// annotations.
+func roleLayer(img v1.Image, role layers.Role) (mutate.Addendum, error) {
+	m, err := img.Manifest()
+	if err != nil {
+		return mutate.Addendum{}, err
+	}
+	ls, err := img.Layers()
+	if err != nil {
+		return mutate.Addendum{}, err
+	}
+	for i, d := range m.Layers {
+		if layers.Role(d.Annotations[layers.AnnotationRole]) == role {
+			return mutate.Addendum{Layer: ls[i], Annotations: d.Annotations, History: v1.History{
+				Created: v1.Time{Time: layers.Epoch()}, CreatedBy: "wisp: " + string(role) + " from an image"}}, nil
+		}
+	}
+	return mutate.Addendum{}, fmt.Errorf("the image has no layer annotated %s=%s", layers.AnnotationRole, role)
+}
+
+func readInit(l v1.Layer) ([]byte, error) {
+	rc, err := l.Uncompressed()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	tr := tar.NewReader(rc)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return nil, fmt.Errorf("the init layer has no /init")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if (h.Name == "init" || h.Name == "./init" || h.Name == "/init") && h.Typeflag == tar.TypeReg {
+			return io.ReadAll(io.LimitReader(tr, 64<<20))
+		}
+	}
+}
+
+// InitIndex is the multi-platform image of the embedded inits that wisp
+// init push publishes: one image per architecture, each a single init
+// layer, labelled dev.wisp.kind=init.
+func InitIndex(version string) (v1.ImageIndex, error) {
+	var idx v1.ImageIndex = mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
+	for _, arch := range []string{"amd64", "arm64", "riscv64"} {
+		bin, err := initbin.For(arch)
+		if err != nil {
+			return nil, err
+		}
+		add, err := layers.Init(bin)
+		if err != nil {
+			return nil, err
+		}
+		p := &boards.Profile{Platform: boards.Platform{OS: "linux", Architecture: arch}}
+		img, err := compose(p, map[string]string{layers.LabelKind: KindInit, layers.LabelVersion: version}, v1.Config{}, add)
+		if err != nil {
+			return nil, err
+		}
+		pl := Platform(p)
+		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: &pl}})
+	}
+	return idx, nil
+}

@@ -1,0 +1,223 @@
+package oci
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+)
+
+// PullPolicy says when Pull may use the network.
+type PullPolicy string
+
+// Pull policies, as --pull spells them.
+const (
+	PullMissing PullPolicy = "missing" // use the store's copy if it has one
+	PullAlways  PullPolicy = "always"  // resolve the reference again; fetch only new blobs
+	PullNever   PullPolicy = "never"   // the store only
+)
+
+// ParsePullPolicy checks a --pull value.
+func ParsePullPolicy(s string) (PullPolicy, error) {
+	switch p := PullPolicy(s); p {
+	case PullMissing, PullAlways, PullNever:
+		return p, nil
+	}
+	return "", fmt.Errorf("pull policy %q is not one of missing, always, never", s)
+}
+
+// ErrPlatform is returned when an image has nothing for the wanted platform.
+var ErrPlatform = errors.New("platform not in the image")
+
+// Pulled is an image that came from a registry, held in the store.
+type Pulled struct {
+	Image   v1.Image
+	Ref     name.Reference // as the user wrote it, parsed
+	Digest  v1.Hash        // of the platform image's manifest
+	Fetched bool           // whether the registry was asked
+}
+
+// Source is the repository@digest of the image used, for labels.
+func (p *Pulled) Source() string { return p.Ref.Context().Name() + "@" + p.Digest.String() }
+
+// Pull returns the image ref names for platform, from the store when the
+// policy allows, else from the registry into the store (every blob
+// verified; blobs the store has are not fetched again). The store names
+// it by the reference.
+func (s *Store) Pull(ctx context.Context, r *Remote, ref string, platform v1.Platform, policy PullPolicy) (*Pulled, error) {
+	pref, err := r.ParseRef(ref)
+	if err != nil {
+		return nil, err
+	}
+	tag := pref.Name()
+	if policy != PullAlways {
+		if img, err := s.Image(tag); err == nil {
+			if ok, _ := hasPlatform(img, platform); ok {
+				d, err := img.Digest()
+				return &Pulled{Image: img, Ref: pref, Digest: d}, err
+			}
+		}
+		if policy == PullNever {
+			return nil, fmt.Errorf("%s for %s is not in the local store and --pull is never", tag, platformString(platform))
+		}
+	}
+	img, err := r.image(ctx, pref, platform)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.fetch(img, r.updates("pulling "+tag)); err != nil {
+		return nil, explain("pulling", tag, err)
+	}
+	desc, err := s.WriteImage(img, tag)
+	if err != nil {
+		return nil, explain("pulling", tag, err)
+	}
+	stored, err := s.Image(desc.Digest.String())
+	if err != nil {
+		return nil, err
+	}
+	return &Pulled{Image: stored, Ref: pref, Digest: desc.Digest, Fetched: true}, nil
+}
+
+// fetch stores the blobs of img the store lacks, reporting bytes on
+// updates (closed at the end) if it is not nil.
+func (s *Store) fetch(img v1.Image, updates chan<- v1.Update) error {
+	if updates != nil {
+		defer close(updates)
+	}
+	ls, err := img.Layers()
+	if err != nil {
+		return err
+	}
+	var missing []v1.Layer
+	var total, done int64
+	for _, l := range ls {
+		d, err := l.Digest()
+		if err != nil {
+			return err
+		}
+		if !s.HasBlob(d) {
+			n, _ := l.Size()
+			total += n
+			missing = append(missing, l)
+		}
+	}
+	for _, l := range missing {
+		d, _ := l.Digest()
+		rc, err := l.Compressed()
+		if err != nil {
+			return err
+		}
+		var src io.Reader = rc
+		if updates != nil {
+			src = &progressReader{r: rc, f: func(n int64) {
+				done += n
+				updates <- v1.Update{Total: total, Complete: done}
+			}}
+		}
+		err = s.WriteBlob(d, src)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type progressReader struct {
+	r io.Reader
+	f func(int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.f(int64(n))
+	}
+	return n, err
+}
+
+// image resolves ref to the image for platform: the matching manifest of
+// an index, or a single manifest whose config is for the platform.
+func (r *Remote) image(ctx context.Context, ref name.Reference, platform v1.Platform) (v1.Image, error) {
+	desc, err := remote.Get(ref, r.options(ctx, nil)...)
+	if err != nil {
+		return nil, explain("pulling", ref.Name(), err)
+	}
+	if desc.MediaType.IsIndex() {
+		if isAny(platform) {
+			return nil, fmt.Errorf("pulling %s: it is an index of images for several platforms, not a single image", ref.Name())
+		}
+		idx, err := desc.ImageIndex()
+		if err != nil {
+			return nil, explain("pulling", ref.Name(), err)
+		}
+		im, err := idx.IndexManifest()
+		if err != nil {
+			return nil, explain("pulling", ref.Name(), err)
+		}
+		var have []string
+		for _, m := range im.Manifests {
+			if m.Platform != nil && matches(platform, *m.Platform) {
+				img, err := idx.Image(m.Digest)
+				return img, explain("pulling", ref.Name(), err)
+			}
+			if m.Platform != nil {
+				have = append(have, platformString(*m.Platform))
+			}
+		}
+		return nil, fmt.Errorf("pulling %s: %w: it has %v, the board needs %s", ref.Name(), ErrPlatform, have, platformString(platform))
+	}
+	img, err := desc.Image()
+	if err != nil {
+		return nil, explain("pulling", ref.Name(), err)
+	}
+	ok, got := hasPlatform(img, platform)
+	if !ok {
+		return nil, fmt.Errorf("pulling %s: %w: it is for %s, the board needs %s", ref.Name(), ErrPlatform, got, platformString(platform))
+	}
+	return img, nil
+}
+
+// AnyPlatform asks Pull for a single-manifest image whatever its platform.
+var AnyPlatform = v1.Platform{}
+
+func isAny(p v1.Platform) bool { return p.OS == "" && p.Architecture == "" }
+
+func hasPlatform(img v1.Image, want v1.Platform) (bool, string) {
+	cf, err := img.ConfigFile()
+	if err != nil {
+		return false, "an unreadable config"
+	}
+	got := v1.Platform{OS: cf.OS, Architecture: cf.Architecture, Variant: cf.Variant}
+	return matches(want, got), platformString(got)
+}
+
+// matches reports whether an image for got runs on want. arm64's only
+// variant is v8, so an empty variant equals it; a want without variant
+// accepts any.
+func matches(want, got v1.Platform) bool {
+	norm := func(p v1.Platform) string {
+		if p.Architecture == "arm64" && p.Variant == "" {
+			return "v8"
+		}
+		return p.Variant
+	}
+	if isAny(want) {
+		return true
+	}
+	return want.OS == got.OS && want.Architecture == got.Architecture &&
+		(want.Variant == "" || norm(want) == norm(got))
+}
+
+func platformString(p v1.Platform) string {
+	s := p.OS + "/" + p.Architecture
+	if p.Variant != "" {
+		s += "/" + p.Variant
+	}
+	return s
+}
