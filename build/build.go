@@ -16,6 +16,7 @@ import (
 	"github.com/wispboot/wisp/config"
 	"github.com/wispboot/wisp/elfcheck"
 	"github.com/wispboot/wisp/layers"
+	"github.com/wispboot/wisp/oci"
 )
 
 // Request is one appliance to build.
@@ -176,7 +177,36 @@ func (src Sources) push(ctx context.Context, ref string, digest v1.Hash) (string
 	if err != nil {
 		return "", err
 	}
-	return src.Remote.Push(ctx, ref, img)
+	m, err := baseMount(img)
+	if err != nil {
+		return "", err
+	}
+	return src.Remote.Push(ctx, ref, img, m)
+}
+
+// baseMount names the layers an appliance shares with its base, to be
+// mounted from the base's repository when the base came from a registry.
+func baseMount(img v1.Image) (oci.Mount, error) {
+	cf, err := img.ConfigFile()
+	if err != nil {
+		return oci.Mount{}, err
+	}
+	base := cf.Config.Labels[layers.LabelBase]
+	if !oci.IsRegistryRef(base) {
+		return oci.Mount{}, nil
+	}
+	m, err := img.Manifest()
+	if err != nil {
+		return oci.Mount{}, err
+	}
+	mount := oci.Mount{From: base}
+	for _, l := range m.Layers {
+		switch layers.Role(l.Annotations[layers.AnnotationRole]) {
+		case layers.RoleFirmware, layers.RoleKernel:
+			mount.Layers = append(mount.Layers, l.Digest)
+		}
+	}
+	return mount, nil
 }
 
 // appConfig merges the flags over what the binary's image says.

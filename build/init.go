@@ -96,13 +96,17 @@ func readInit(l v1.Layer) ([]byte, error) {
 	}
 }
 
-// InitIndex is the multi-platform image of the embedded inits that wisp
-// init push publishes: one image per architecture, each a single init
-// layer, labelled dev.wisp.kind=init.
-func InitIndex(version string) (v1.ImageIndex, error) {
+// InitArches are the architectures wisp embeds an init for.
+var InitArches = []string{"amd64", "arm64", "riscv64"}
+
+// InitIndex is the multi-platform image of inits that wisp init push
+// publishes: one image per architecture, each a single init layer,
+// labelled dev.wisp.kind=init. bins gives the init binary of an
+// architecture (initbin.For for the embedded ones).
+func InitIndex(version string, bins func(goarch string) ([]byte, error)) (v1.ImageIndex, error) {
 	var idx v1.ImageIndex = mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
-	for _, arch := range []string{"amd64", "arm64", "riscv64"} {
-		bin, err := initbin.For(arch)
+	for _, arch := range InitArches {
+		bin, err := bins(arch)
 		if err != nil {
 			return nil, err
 		}

@@ -22,16 +22,19 @@ func (s *Store) WriteImage(img v1.Image, tag string) (v1.Descriptor, error) {
 			return v1.Descriptor{}, err
 		}
 	}
-	cfgName, err := img.ConfigName()
+	m, err := img.Manifest()
 	if err != nil {
 		return v1.Descriptor{}, err
 	}
-	cfg, err := img.RawConfigFile()
-	if err != nil {
-		return v1.Descriptor{}, err
-	}
-	if err := s.WriteBlob(cfgName, bytes.NewReader(cfg)); err != nil {
-		return v1.Descriptor{}, err
+	cfgName := m.Config.Digest // ConfigName would fetch and hash the config
+	if !s.HasBlob(cfgName) {
+		cfg, err := img.RawConfigFile()
+		if err != nil {
+			return v1.Descriptor{}, err
+		}
+		if err := s.WriteBlob(cfgName, bytes.NewReader(cfg)); err != nil {
+			return v1.Descriptor{}, err
+		}
 	}
 	desc, err := partial.Descriptor(img)
 	if err != nil {

@@ -8,5 +8,8 @@ import "strings"
 // Docker Hub images must therefore be written docker.io/library/….
 func IsRegistryRef(s string) bool {
 	host, _, ok := strings.Cut(s, "/")
-	return ok && (strings.ContainsAny(host, ".:") || host == "localhost")
+	if !ok || host == "." || host == ".." {
+		return false
+	}
+	return strings.ContainsAny(host, ".:") || host == "localhost"
 }

@@ -1,6 +1,7 @@
 package oci
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -55,11 +56,9 @@ func (s *Store) Pull(ctx context.Context, r *Remote, ref string, platform v1.Pla
 	}
 	tag := pref.Name()
 	if policy != PullAlways {
-		if img, err := s.Image(tag); err == nil {
-			if ok, _ := hasPlatform(img, platform); ok {
-				d, err := img.Digest()
-				return &Pulled{Image: img, Ref: pref, Digest: d}, err
-			}
+		if img, err := s.Image(tag); err == nil && s.checkPlatform(img, platform, tag) == nil {
+			d, err := img.Digest()
+			return &Pulled{Image: img, Ref: pref, Digest: d}, err
 		}
 		if policy == PullNever {
 			return nil, fmt.Errorf("%s for %s is not in the local store and --pull is never", tag, platformString(platform))
@@ -67,6 +66,9 @@ func (s *Store) Pull(ctx context.Context, r *Remote, ref string, platform v1.Pla
 	}
 	img, err := r.image(ctx, pref, platform)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkPlatform(img, platform, tag); err != nil {
 		return nil, err
 	}
 	if err := s.fetch(img, r.updates("pulling "+tag)); err != nil {
@@ -173,14 +175,7 @@ func (r *Remote) image(ctx context.Context, ref name.Reference, platform v1.Plat
 		return nil, fmt.Errorf("pulling %s: %w: it has %v, the board needs %s", ref.Name(), ErrPlatform, have, platformString(platform))
 	}
 	img, err := desc.Image()
-	if err != nil {
-		return nil, explain("pulling", ref.Name(), err)
-	}
-	ok, got := hasPlatform(img, platform)
-	if !ok {
-		return nil, fmt.Errorf("pulling %s: %w: it is for %s, the board needs %s", ref.Name(), ErrPlatform, got, platformString(platform))
-	}
-	return img, nil
+	return img, explain("pulling", ref.Name(), err)
 }
 
 // AnyPlatform asks Pull for a single-manifest image whatever its platform.
@@ -188,13 +183,32 @@ var AnyPlatform = v1.Platform{}
 
 func isAny(p v1.Platform) bool { return p.OS == "" && p.Architecture == "" }
 
-func hasPlatform(img v1.Image, want v1.Platform) (bool, string) {
-	cf, err := img.ConfigFile()
+// checkPlatform insists that a single-manifest image is for want, reading
+// its config from the store when the store has it.
+func (s *Store) checkPlatform(img v1.Image, want v1.Platform, ref string) error {
+	if isAny(want) {
+		return nil
+	}
+	m, err := img.Manifest()
 	if err != nil {
-		return false, "an unreadable config"
+		return explain("pulling", ref, err)
+	}
+	raw, err := s.readBlob(m.Config.Digest)
+	if err != nil {
+		raw, err = img.RawConfigFile()
+	}
+	if err != nil {
+		return explain("pulling", ref, err)
+	}
+	cf, err := v1.ParseConfigFile(bytes.NewReader(raw))
+	if err != nil {
+		return fmt.Errorf("pulling %s: reading its config: %w", ref, err)
 	}
 	got := v1.Platform{OS: cf.OS, Architecture: cf.Architecture, Variant: cf.Variant}
-	return matches(want, got), platformString(got)
+	if !matches(want, got) {
+		return fmt.Errorf("pulling %s: %w: it is for %s, the board needs %s", ref, ErrPlatform, platformString(got), platformString(want))
+	}
+	return nil
 }
 
 // matches reports whether an image for got runs on want. arm64's only

@@ -9,8 +9,10 @@ import (
 )
 
 // Push uploads img to ref and returns "REF@sha256:…". Blobs the registry
-// already has (by digest) are not sent again.
-func (r *Remote) Push(ctx context.Context, ref string, img v1.Image) (string, error) {
+// already has (by digest) are not sent again; layers named by m are
+// mounted from m.From when it is in the same registry.
+func (r *Remote) Push(ctx context.Context, ref string, img v1.Image, m Mount) (string, error) {
+	img = withMounts(img, m, r)
 	return r.push(ctx, ref, img, func(pref name.Reference, opts []remote.Option) error {
 		return remote.Write(pref, img, opts...)
 	})

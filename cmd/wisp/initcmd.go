@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wispboot/wisp/build"
+	"github.com/wispboot/wisp/initbin"
 )
 
 func newInit(g *globals) *cobra.Command {
@@ -27,7 +28,7 @@ can then use it with --init REF instead of the embedded init.`,
 			if err != nil {
 				return err
 			}
-			idx, err := build.InitIndex(version)
+			idx, err := build.InitIndex(version, initbin.For)
 			if err != nil {
 				return err
 			}

@@ -25,18 +25,22 @@ import (
 
 // Counter counts what clients upload to a registry.
 type Counter struct {
-	mu                      sync.Mutex
-	BlobUploads, BlobBytes  int64 // completed blob uploads (PUT …/blobs/uploads/…) and their bytes
-	ManifestPuts, BlobsSeen int64
-	handler                 http.Handler
+	mu                     sync.Mutex
+	BlobUploads, BlobBytes int64 // completed blob uploads (PUT …/blobs/uploads/…) and their bytes
+	ManifestPuts           int64
+	uploaded               []string // digests of completed blob uploads
+	requests               []string // "METHOD /path" of every request
+	handler                http.Handler
 }
 
 func (c *Counter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.mu.Lock()
+	c.requests = append(c.requests, r.Method+" "+r.URL.Path)
 	switch {
 	case r.Method == http.MethodPut && strings.Contains(r.URL.Path, "/blobs/uploads/"):
 		c.BlobUploads++
 		c.BlobBytes += max(r.ContentLength, 0)
+		c.uploaded = append(c.uploaded, r.URL.Query().Get("digest"))
 	case r.Method == http.MethodPatch && strings.Contains(r.URL.Path, "/blobs/uploads/"):
 		c.BlobBytes += max(r.ContentLength, 0)
 	case r.Method == http.MethodPut && strings.Contains(r.URL.Path, "/manifests/"):
@@ -51,6 +55,27 @@ func (c *Counter) Snapshot() (uploads, bytes, manifests int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.BlobUploads, c.BlobBytes, c.ManifestPuts
+}
+
+// Uploaded returns the digests of the blobs uploaded so far, in order.
+func (c *Counter) Uploaded() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.uploaded...)
+}
+
+// Requests returns "METHOD /path" for every request so far that contains
+// substr.
+func (c *Counter) Requests(substr string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, r := range c.requests {
+		if strings.Contains(r, substr) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // InProcess serves ggcr's registry.New() on 127.0.0.1 behind a Counter
