@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -175,4 +177,15 @@ func DockerConfig(t testing.TB, host, user, password string) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// CountingProxy serves a counting reverse proxy to the registry at host
+// (for example a CNCF one) and returns the proxy's host:port.
+func CountingProxy(t testing.TB, host string) (string, *Counter) {
+	t.Helper()
+	target := &url.URL{Scheme: "http", Host: host}
+	c := &Counter{handler: httputil.NewSingleHostReverseProxy(target)}
+	s := httptest.NewServer(c)
+	t.Cleanup(s.Close)
+	return strings.TrimPrefix(s.URL, "http://"), c
 }
