@@ -119,7 +119,9 @@ func TestRegistryRoundTrip(t *testing.T) {
 	out := t.TempDir()
 	r = wisp(ctx, "--cache", t.TempDir(), "export", applianceRef, "--out", out, "--json")
 	var exp struct {
-		Artifacts struct{ Files []struct{ Name, Path, SHA256 string } }
+		Artifacts struct {
+			Files []struct{ Name, Path, SHA256 string }
+		}
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &exp); r.code != 0 || err != nil || len(exp.Artifacts.Files) != 2 {
 		t.Fatalf("export: %+v (%v)", r, err)
