@@ -19,8 +19,10 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
+	"github.com/wispboot/wisp/initbin"
 	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/internal/registrytest"
+	"github.com/wispboot/wisp/internal/testenv"
 	"github.com/wispboot/wisp/layers"
 )
 
@@ -196,4 +198,50 @@ func TestRegistryAuth(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestInitPush publishes the embedded inits and builds with one of them.
+func TestInitPush(t *testing.T) {
+	if _, err := initbin.For("amd64"); err != nil {
+		testenv.Missing(t, "%v", err)
+	}
+	host, _ := registrytest.InProcess(t, nil)
+	ctx := context.Background()
+	ref := host + "/wisp/init:1"
+	r := wisp(ctx, "init", "push", ref)
+	if r.code != 0 || !strings.HasPrefix(r.stdout, ref+"@sha256:") {
+		t.Fatalf("init push: %+v", r)
+	}
+	idx, err := remote.Index(mustParse(t, ref))
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, _ := idx.IndexManifest()
+	var arches []string
+	for _, m := range im.Manifests {
+		arches = append(arches, m.Platform.Architecture)
+	}
+	if strings.Join(arches, ",") != "amd64,arm64,riscv64" {
+		t.Errorf("init index platforms %v", arches)
+	}
+	cache := t.TempDir()
+	deb := filepath.Join(t.TempDir(), "kernel.deb")
+	os.WriteFile(deb, fixture.KernelDeb("6.1.0-99-amd64").Bytes(), 0o644)
+	if r := wisp(ctx, "--cache", cache, "base", "import", "--target", "qemu-amd64", "--kernel-deb", deb); r.code != 0 {
+		t.Fatalf("import: %+v", r)
+	}
+	bin := fixture.GoBinary(t, "svc", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"})
+	r = wisp(ctx, "--cache", cache, "build", "--target", "qemu-amd64", "--binary", bin, "--init", ref)
+	if r.code != 0 || !strings.Contains(r.stdout, "init     "+host+"/wisp/init@sha256:") {
+		t.Errorf("build --init: %+v", r)
+	}
+}
+
+func mustParse(t *testing.T, s string) name.Reference {
+	t.Helper()
+	r, err := name.ParseReference(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
