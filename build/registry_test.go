@@ -250,6 +250,12 @@ func TestBinaryImages(t *testing.T) {
 		RootFS: v1.RootFS{Type: "layers", DiffIDs: diffIDs(t, mustLayoutImage(t, "app-arm64-only"))}})
 	reg.put(t, "lies-about-arch:1", wrongArch)
 	reg.put(t, "not-a-base:1", fixture.LayoutImage(t, "app-ko"))
+	pie := fixture.GoBinary(t, "svc", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"}, "-buildmode=pie")
+	pieBytes, _ := os.ReadFile(pie)
+	dynLayer, _ := layers.Layer([]layers.File{layers.Bytes("svc", 0o755, pieBytes)})
+	dyn, _ := mutate.AppendLayers(mustLayoutImage(t, "app-ko"), dynLayer)
+	dyn, _ = mutate.Config(dyn, v1.Config{Entrypoint: []string{"/svc"}})
+	reg.put(t, "dynamic:1", dyn)
 
 	for _, tt := range []struct {
 		name, binary, binaryPath, base string
@@ -262,6 +268,7 @@ func TestBinaryImages(t *testing.T) {
 		{name: "ko image, binary path through PATH", binary: "ko:1", binaryPath: "app"},
 		{name: "platform not in the image", binary: "arm64-only:1", wantErr: oci.ErrPlatform, wantText: "it is for linux/arm64/v8, the board needs linux/amd64"},
 		{name: "no entrypoint", binary: "noentry:1", wantErr: layers.ErrNoEntrypoint, wantText: "--binary-path"},
+		{name: "dynamic binary", binary: "dynamic:1", wantErr: elfcheck.ErrDynamic, wantText: "/svc in " + reg.ref("dynamic:1") + ": not statically linked"},
 		{name: "wrong-arch binary", binary: "lies-about-arch:1", wantErr: elfcheck.ErrArch, wantText: "/svc in " + reg.ref("lies-about-arch:1")},
 		{name: "unknown tag", binary: "app:2", wantErr: oci.ErrNoSuchImage, wantText: reg.ref("app:2")},
 		{name: "base that is not a base", binary: "app:1", base: "not-a-base:1", wantErr: ErrNotBase},
@@ -382,4 +389,25 @@ func fmt0(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// TestDefaultBase: with no --base and nothing in the store, the board's
+// default base reference is pulled (here from a profile file pointing at
+// the test registry), and recorded.
+func TestDefaultBase(t *testing.T) {
+	reg := newTestRegistry(t)
+	p := *qemuAMD64(t)
+	p.Base = reg.ref("wisp/base-qemu-amd64:6.1")
+	src := reg.sources(t)
+	res, err := Build(context.Background(), src, Request{Board: &p, Binary: reg.ref("app:1"), InitBinary: []byte("init")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(res.Base, reg.ref("wisp/base-qemu-amd64")+"@sha256:") {
+		t.Errorf("base = %s, want the board's default", res.Base)
+	}
+	src.Pull = oci.PullNever
+	if _, err := Build(context.Background(), src, Request{Board: &p, Binary: reg.ref("app:1"), InitBinary: []byte("init")}); err != nil {
+		t.Errorf("second build offline: %v", err)
+	}
 }

@@ -178,6 +178,10 @@ func TestRegistryAuth(t *testing.T) {
 	if r := wisp(ctx, "--cache", cache, "base", "push", "--target", "qemu-amd64", ref); r.code != 0 {
 		t.Fatalf("push with credentials: %+v", r)
 	}
+	// base import --push with credentials.
+	if r := wisp(ctx, "--cache", t.TempDir(), "base", "import", "--target", "qemu-amd64", "--kernel-deb", deb, "--push", reg+"/wisp/imported:1"); r.code != 0 || !strings.Contains(r.stdout, reg+"/wisp/imported:1@sha256:") {
+		t.Errorf("base import --push: %+v", r)
+	}
 	bin := fixture.GoBinary(t, "svc", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"})
 	for _, tt := range []struct {
 		name, config string
