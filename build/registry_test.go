@@ -44,21 +44,7 @@ func newTestRegistry(t *testing.T) *testRegistry {
 
 // put pushes an image or index as repo:tag with ggcr, not through wisp.
 func (r *testRegistry) put(t *testing.T, repoTag string, x any) string {
-	t.Helper()
-	ref, err := name.ParseReference(r.host + "/" + repoTag)
-	if err != nil {
-		t.Fatal(err)
-	}
-	switch x := x.(type) {
-	case v1.Image:
-		err = remote.Write(ref, x)
-	case v1.ImageIndex:
-		err = remote.WriteIndex(ref, x)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ref.Name()
+	return registrytest.Put(t, r.host, repoTag, x)
 }
 
 func (r *testRegistry) ref(repoTag string) string { return r.host + "/" + repoTag }

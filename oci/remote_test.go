@@ -13,10 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/random"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 
 	"github.com/wispboot/wisp/internal/fixture"
@@ -26,21 +24,7 @@ import (
 var amd64 = v1.Platform{OS: "linux", Architecture: "amd64"}
 
 func put(t *testing.T, host, repoTag string, x any) string {
-	t.Helper()
-	ref, err := name.ParseReference(host + "/" + repoTag)
-	if err != nil {
-		t.Fatal(err)
-	}
-	switch x := x.(type) {
-	case v1.Image:
-		err = remote.Write(ref, x)
-	case v1.ImageIndex:
-		err = remote.WriteIndex(ref, x)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ref.Name()
+	return registrytest.Put(t, host, repoTag, x)
 }
 
 func newStore(t *testing.T) *Store {

@@ -48,7 +48,7 @@ func BenchmarkRunToHTTP(b *testing.B) {
 	var total time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		port := freePort(b)
+		port := registrytest.FreePort(b)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan result, 1)
 		start := time.Now()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/wispboot/wisp/initbin"
 	"github.com/wispboot/wisp/internal/fixture"
+	"github.com/wispboot/wisp/internal/registrytest"
 	"github.com/wispboot/wisp/internal/testenv"
 )
 
@@ -93,7 +93,7 @@ func TestBootHelloworld(t *testing.T) {
 	}
 	checkInitrd(t, filepath.Join(out, "initrd.img"))
 
-	port := freePort(t)
+	port := registrytest.FreePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan result, 1)
@@ -204,14 +204,4 @@ func get(url string, done <-chan result, within time.Duration) (string, error) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return "", fmt.Errorf("no answer within %s", within)
-}
-
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }

@@ -59,17 +59,6 @@ func koImage(t *testing.T, bin string) v1.Image {
 	return img
 }
 
-func pushImage(t *testing.T, ref string, img v1.Image) {
-	t.Helper()
-	r, err := name.ParseReference(ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(r, img); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestRegistryRoundTrip goes through the real CNCF registry: the imported
 // Debian base is pushed; from an empty store an appliance is built from
 // that base and an app image the test pushed, and pushed; from another
@@ -86,7 +75,7 @@ func TestRegistryRoundTrip(t *testing.T) {
 	if r.code != 0 || !strings.HasPrefix(r.stdout, baseRef+"@sha256:") {
 		t.Fatalf("base push: %+v", r)
 	}
-	pushImage(t, appRef, koImage(t, env.helloworld))
+	registrytest.Put(t, reg, "app/helloworld:1", koImage(t, env.helloworld))
 
 	building := t.TempDir()
 	r = wisp(ctx, "--cache", building, "build", "--target", "qemu-amd64", "--binary", appRef, "--base", baseRef,
@@ -135,7 +124,7 @@ func TestRegistryRoundTrip(t *testing.T) {
 		}
 	}
 
-	port := freePort(t)
+	port := registrytest.FreePort(t)
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan result, 1)

@@ -19,7 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/wispboot/wisp/internal/testenv"
@@ -102,7 +105,7 @@ func CNCF(t testing.TB, user, password string) string {
 	t.Helper()
 	bin := testenv.Tool(t, "docker-registry", "docker-registry")
 	dir := t.TempDir()
-	port := freePort(t)
+	port := FreePort(t)
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	cfg := fmt.Sprintf(`version: 0.1
 log:
@@ -156,7 +159,8 @@ http:
 	}
 }
 
-func freePort(t testing.TB) int {
+// FreePort returns a TCP port of 127.0.0.1 that was free a moment ago.
+func FreePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -188,4 +192,26 @@ func CountingProxy(t testing.TB, host string) (string, *Counter) {
 	s := httptest.NewServer(c)
 	t.Cleanup(s.Close)
 	return strings.TrimPrefix(s.URL, "http://"), c
+}
+
+// Put pushes an image or an index to host/repoTag with go-containerregistry
+// (not through wisp) and returns the full reference.
+func Put(t testing.TB, host, repoTag string, x any) string {
+	t.Helper()
+	ref, err := name.ParseReference(host + "/" + repoTag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch x := x.(type) {
+	case v1.Image:
+		err = remote.Write(ref, x)
+	case v1.ImageIndex:
+		err = remote.WriteIndex(ref, x)
+	default:
+		t.Fatalf("Put: %T is neither an image nor an index", x)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref.Name()
 }
