@@ -62,10 +62,16 @@ func ImportDeb(ctx context.Context, s *oci.Store, p *boards.Profile, deb io.Read
 // compose stacks layers into an OCI image for the board's platform.
 func compose(p *boards.Profile, labels map[string]string, c v1.Config, adds ...mutate.Addendum) (v1.Image, error) {
 	c.Labels = labels
+	return Compose(Platform(p), c, adds...)
+}
+
+// Compose stacks layers into an OCI image (OCI media types) for a
+// platform, created at layers.Epoch(): how every wisp image is made.
+func Compose(p v1.Platform, c v1.Config, adds ...mutate.Addendum) (v1.Image, error) {
 	cfg := &v1.ConfigFile{
-		Architecture: p.Platform.Architecture,
-		OS:           p.Platform.OS,
-		Variant:      p.Platform.Variant,
+		Architecture: p.Architecture,
+		OS:           p.OS,
+		Variant:      p.Variant,
 		Created:      v1.Time{Time: layers.Epoch()},
 		Config:       c,
 		RootFS:       v1.RootFS{Type: "layers"},

@@ -2,15 +2,14 @@ package registrytestdata
 
 import (
 	"bytes"
-	"io"
 	"io/fs"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
+	"github.com/wispboot/wisp/build"
 	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/layers"
 )
@@ -104,36 +103,14 @@ func app(p v1.Platform, c v1.Config, createdBy string, files ...layers.File) (v1
 	return appendLayer(img, createdBy, files...)
 }
 
-// appendLayer adds a layer of files with OCI media type and a history entry.
+// appendLayer adds a layer of files with a history entry.
 func appendLayer(img v1.Image, createdBy string, files ...layers.File) (v1.Image, error) {
 	l, err := layers.Layer(files)
 	if err != nil {
 		return nil, err
 	}
-	// layers.Layer's media type is Docker's; these are OCI images.
-	oci, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return l.Uncompressed() }, tarball.WithMediaType(types.OCILayer))
-	if err != nil {
-		return nil, err
-	}
-	return mutate.Append(img, mutate.Addendum{Layer: oci, History: v1.History{Created: v1.Time{Time: layers.Epoch()}, CreatedBy: createdBy}})
+	return mutate.Append(img, mutate.Addendum{Layer: l, History: v1.History{Created: v1.Time{Time: layers.Epoch()}, CreatedBy: createdBy}})
 }
 
-// compose stacks layers into an OCI image for p, as wisp's build.compose
-// does: OCI media types, created at the epoch.
-func compose(p v1.Platform, c v1.Config, adds ...mutate.Addendum) (v1.Image, error) {
-	cfg := &v1.ConfigFile{
-		Architecture: p.Architecture,
-		OS:           p.OS,
-		Variant:      p.Variant,
-		Created:      v1.Time{Time: layers.Epoch()},
-		Config:       c,
-		RootFS:       v1.RootFS{Type: "layers"},
-	}
-	img := mutate.MediaType(empty.Image, types.OCIManifestSchema1)
-	img = mutate.ConfigMediaType(img, types.OCIConfigJSON)
-	img, err := mutate.ConfigFile(img, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return mutate.Append(img, adds...)
-}
+// compose is how wisp makes every image.
+var compose = build.Compose
