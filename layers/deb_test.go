@@ -3,6 +3,7 @@ package layers
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"io"
 	"reflect"
@@ -95,13 +96,44 @@ func TestImportDebExtractsVmlinux(t *testing.T) {
 	}
 }
 
-func TestImportDebChecksKernelArch(t *testing.T) {
-	deb := fixture.KernelDeb(testKernel)
-	deb.Files["./boot/vmlinuz-"+testKernel] = []byte("ARMd\x00\x00 an arm64 Image, say")
-	_, err := ImportDeb(bytes.NewReader(deb.Bytes()), Kernel{File: "vmlinuz", Arch: "amd64"}, t.TempDir())
-	if err == nil || !strings.Contains(err.Error(), "not an x86 bzImage") {
-		t.Errorf("err = %v, want the kernel rejected for an amd64 board", err)
+func TestImportChecksKernelHeader(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		kernel []byte
+		k      Kernel
+		want   string // "" means accepted
+	}{
+		{"bzImage on amd64", fixture.BzImage(fixture.Vmlinux), Kernel{File: "vmlinuz", Arch: "amd64"}, ""},
+		{"arm64 Image on amd64", fixture.ARM64Image(4 << 10), Kernel{File: "vmlinuz", Arch: "amd64"}, "the kernel is an arm64 Image with 4 KiB pages, the board is amd64"},
+		{"arm64 Image, 4k pages, on a 4k board", fixture.ARM64Image(4 << 10), Kernel{File: "Image", Arch: "arm64", PageSize: 4096}, ""},
+		{"arm64 Image, 4k pages, on a 16k board", fixture.ARM64Image(4 << 10), Kernel{File: "Image", Arch: "arm64", PageSize: 16384}, "the board's kernel uses 16384-byte pages"},
+		{"arm64 Image, 16k pages, on a 16k board", fixture.ARM64Image(16 << 10), Kernel{File: "Image", Arch: "arm64", PageSize: 16384}, ""},
+		{"gzip'd arm64 Image", gzipped(fixture.ARM64Image(4 << 10)), Kernel{File: "Image", Arch: "riscv64"}, "the kernel is a gzip-compressed arm64 Image"},
+		{"riscv64 Image", fixture.RISCV64Image(), Kernel{File: "Image", Arch: "riscv64"}, ""},
+		{"riscv64 Image on arm64", fixture.RISCV64Image(), Kernel{File: "Image", Arch: "arm64"}, "the kernel is a riscv64 Image, the board is arm64"},
+		{"no known header", []byte("#!/bin/sh\n" + strings.Repeat("x", 100)), Kernel{File: "k", Arch: "arm64"}, "no header wisp knows"},
+		{"elf format from an arm64 Image", fixture.ARM64Image(4 << 10), Kernel{File: "vmlinux", Format: FormatELF, Arch: "arm64"}, "needs an x86 bzImage"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			deb := fixture.KernelDeb(testKernel)
+			deb.Files["./boot/vmlinuz-"+testKernel] = tt.kernel
+			_, err := ImportDeb(bytes.NewReader(deb.Bytes()), tt.k, t.TempDir())
+			if tt.want == "" && err != nil {
+				t.Fatalf("rejected: %v", err)
+			}
+			if tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+		})
 	}
+}
+
+func gzipped(b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
 }
 
 func TestImportDebIsDeterministic(t *testing.T) {
@@ -128,7 +160,7 @@ func TestImportDebRejects(t *testing.T) {
 	}{
 		{"not an ar archive", []byte("#!/bin/sh\n"), "not an ar archive", nil},
 		{"not a kernel package", fixture.Deb{Package: "hello", Files: map[string][]byte{"./usr/bin/hello": []byte("x")}}.Bytes(), "the package is hello", ErrNotKernelPackage},
-		{"no kernel inside", noKernel.Bytes(), "no boot/vmlinuz-*", ErrNotKernelPackage},
+		{"no kernel inside", noKernel.Bytes(), "no kernel image (boot/vmlinuz-*)", ErrNotKernelPackage},
 		{"truncated", good[:len(good)*2/3], "truncated", nil},
 		{"empty ar", []byte("!<arch>\n"), "no data.tar", ErrNotKernelPackage},
 	} {

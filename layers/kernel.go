@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -21,6 +22,12 @@ type Kernel struct {
 	// itself); "" keeps the image as the package ships it.
 	Format string
 	Arch   string // Go architecture of the board
+	// PageSize is the board's page size; an arm64 Image that declares
+	// another is refused. 0 skips the check.
+	PageSize int
+	// DTBs are the device trees the board needs, by file name; each must
+	// be in the package and lands as boot/<name>.
+	DTBs []string
 }
 
 // Kernel image formats.
@@ -39,21 +46,96 @@ const (
 )
 
 // convertKernel checks a packaged kernel image against the board's
-// architecture and converts it to the wanted format.
+// architecture and page size and converts it to the wanted format.
 func convertKernel(img []byte, k Kernel) (io.Reader, int64, error) {
-	if k.Arch == "amd64" && !isBzImage(img) {
-		return nil, 0, fmt.Errorf("the kernel image is not an x86 bzImage (no HdrS header): wrong architecture for an amd64 board?")
+	id, err := identify(img)
+	if err != nil {
+		return nil, 0, err
+	}
+	if k.Arch != "" && id.arch != k.Arch {
+		return nil, 0, fmt.Errorf("the kernel is %s, the board is %s", id, k.Arch)
+	}
+	if k.PageSize != 0 && id.pageSize != 0 && id.pageSize != k.PageSize {
+		return nil, 0, fmt.Errorf("the kernel is %s; the board's kernel uses %d-byte pages", id, k.PageSize)
 	}
 	switch k.Format {
 	case FormatAsShipped:
 		return bytes.NewReader(img), int64(len(img)), nil
 	case FormatELF:
 		if !isBzImage(img) {
-			return nil, 0, fmt.Errorf("format %q needs an x86 bzImage", k.Format)
+			return nil, 0, fmt.Errorf("format %q needs an x86 bzImage, the kernel is %s", k.Format, id)
 		}
 		return vmlinux(img)
 	}
 	return nil, 0, fmt.Errorf("unknown kernel format %q", k.Format)
+}
+
+// kernelID is what a kernel image's header says.
+type kernelID struct {
+	kind     string // "an x86 bzImage", "an arm64 Image", …
+	arch     string // Go architecture
+	pageSize int    // 0 when the header does not say
+}
+
+func (id kernelID) String() string {
+	if id.pageSize != 0 {
+		return fmt.Sprintf("%s with %d KiB pages", id.kind, id.pageSize>>10)
+	}
+	return id.kind
+}
+
+// Image header magics, from the kernel's boot protocol documents:
+// Documentation/arch/arm64/booting.rst (magic "ARM\x64" at 0x38, page
+// size in bits 1-2 of the flags at 0x18) and
+// Documentation/arch/riscv/boot-image-header.rst (magic2 "RSC\x05" at 0x38).
+var imageHeaders = []struct {
+	off   int
+	magic string
+	kind  string
+	arch  string
+}{
+	{0x38, "ARM\x64", "an arm64 Image", "arm64"},
+	{0x38, "RSC\x05", "a riscv64 Image", "riscv64"},
+}
+
+// arm64PageSizes maps the Image flags' bits 1-2 to a page size.
+var arm64PageSizes = [4]int{0, 4 << 10, 16 << 10, 64 << 10}
+
+// elfMachines names the architectures of ELF kernels (vmlinux).
+var elfMachines = map[elf.Machine]string{elf.EM_X86_64: "amd64", elf.EM_AARCH64: "arm64", elf.EM_RISCV: "riscv64"}
+
+// identify reads a kernel image's header; a gzip-compressed image is
+// looked into.
+func identify(img []byte) (kernelID, error) {
+	if bytes.HasPrefix(img, []byte{0x1f, 0x8b}) {
+		zr, err := gzip.NewReader(bytes.NewReader(img))
+		if err != nil {
+			return kernelID{}, fmt.Errorf("the kernel image is gzip-compressed and unreadable: %w", err)
+		}
+		head := make([]byte, 4096)
+		n, _ := io.ReadFull(zr, head)
+		id, err := identify(head[:n])
+		id.kind = "a gzip-compressed " + strings.TrimPrefix(strings.TrimPrefix(id.kind, "an "), "a ")
+		return id, err
+	}
+	if isBzImage(img) {
+		return kernelID{kind: "an x86 bzImage", arch: "amd64"}, nil
+	}
+	for _, h := range imageHeaders {
+		if len(img) >= h.off+len(h.magic) && string(img[h.off:h.off+len(h.magic)]) == h.magic {
+			id := kernelID{kind: h.kind, arch: h.arch}
+			if h.arch == "arm64" && len(img) >= 0x20 {
+				id.pageSize = arm64PageSizes[binary.LittleEndian.Uint64(img[0x18:])>>1&3]
+			}
+			return id, nil
+		}
+	}
+	if len(img) >= 20 && string(img[:4]) == elf.ELFMAG {
+		if arch, ok := elfMachines[elf.Machine(binary.LittleEndian.Uint16(img[18:]))]; ok {
+			return kernelID{kind: "an " + arch + " ELF kernel", arch: arch}, nil
+		}
+	}
+	return kernelID{}, fmt.Errorf("the kernel image has no header wisp knows (x86 bzImage, arm64 or riscv64 Image, ELF)")
 }
 
 func isBzImage(b []byte) bool {

@@ -1,0 +1,163 @@
+package layers
+
+import (
+	"archive/tar"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+)
+
+// Firmware is a board's firmware layer (boot/…) and the names of its
+// files, relative to boot/.
+type Firmware struct {
+	mutate.Addendum
+	Files []string
+	close func()
+}
+
+// Close removes the layer's file, if it has one.
+func (f *Firmware) Close() {
+	if f.close != nil {
+		f.close()
+	}
+}
+
+// raspiFirmwareDir is where Debian's raspi-firmware package keeps the
+// boot partition's files.
+const raspiFirmwareDir = "lib/raspi-firmware/"
+
+// FirmwareFromDeb reads Debian's raspi-firmware package as a stream: the
+// files under usr/lib/raspi-firmware/ become boot/…
+func FirmwareFromDeb(r io.Reader, tmpDir string) (*Firmware, error) {
+	ar, err := newArReader(r)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		name, err := ar.next()
+		if err == io.EOF {
+			return nil, fmt.Errorf("no data.tar member: not a Debian package")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !strings.HasPrefix(name, "data.tar") {
+			continue
+		}
+		dr, err := decompress(name, ar)
+		if err != nil {
+			return nil, err
+		}
+		return firmwareTree(tar.NewReader(dr), tmpDir)
+	}
+}
+
+func firmwareTree(tr *tar.Reader, tmpDir string) (_ *Firmware, err error) {
+	l, err := newStreamLayer(tmpDir)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			l.abort()
+		}
+	}()
+	t := &treeWriter{tw: l.Writer, dirs: map[string]bool{}}
+	fw := &Firmware{}
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading the package: %w", truncated(err))
+		}
+		name := strings.TrimPrefix(strings.TrimPrefix(path.Clean("/"+h.Name), "/"), "usr/")
+		rel, ok := strings.CutPrefix(name, raspiFirmwareDir)
+		if !ok || h.Typeflag != tar.TypeReg {
+			continue
+		}
+		if err := t.file("boot/"+rel, h.Size, tr); err != nil {
+			return nil, err
+		}
+		fw.Files = append(fw.Files, rel)
+	}
+	if len(fw.Files) == 0 {
+		return nil, fmt.Errorf("the package has no usr/lib/raspi-firmware/: not Debian's raspi-firmware")
+	}
+	layer, err := l.finish()
+	if err != nil {
+		return nil, err
+	}
+	fw.Addendum = firmwareAddendum(layer, "raspi-firmware")
+	fw.close = func() { os.Remove(l.f.Name()) }
+	return fw, nil
+}
+
+// FirmwareFromDir makes the firmware layer of every regular file under
+// dir (kept as boot/<path>), like the boot folder of the Raspberry Pi
+// firmware repository.
+func FirmwareFromDir(dir string) (*Firmware, error) {
+	fsys := os.DirFS(dir)
+	var files []File
+	fw := &Firmware{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		files = append(files, File{Path: "boot/" + p, Mode: 0o644, Size: info.Size(), Open: func() (io.ReadCloser, error) { return fsys.Open(p) }})
+		fw.Files = append(fw.Files, p)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading firmware directory: %w", err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("firmware directory %s holds no files", dir)
+	}
+	sort.Strings(fw.Files)
+	l, err := Layer(files)
+	if err != nil {
+		return nil, err
+	}
+	fw.Addendum = firmwareAddendum(l, "directory")
+	return fw, nil
+}
+
+func firmwareAddendum(l v1.Layer, from string) mutate.Addendum {
+	return mutate.Addendum{Layer: l, Annotations: annotations(RoleFirmware),
+		History: v1.History{Created: v1.Time{Time: Epoch()}, CreatedBy: "wisp base import: firmware from " + from}}
+}
+
+// MissingFirmware returns the patterns (path.Match globs, like start*.elf)
+// that no file matches.
+func MissingFirmware(files, patterns []string) []string {
+	var missing []string
+	for _, p := range patterns {
+		found := false
+		for _, f := range files {
+			if ok, _ := path.Match(p, f); ok {
+				found = true
+				break
+			}
+		}
+		if !found {
+			missing = append(missing, p)
+		}
+	}
+	return missing
+}

@@ -1,0 +1,253 @@
+package layers
+
+import (
+	"archive/tar"
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+)
+
+// layout says where a kind of kernel package keeps the kernel image and
+// the device trees; modules are always under lib/modules/<version>/.
+type layout struct {
+	// kernel reports whether name is the kernel image and the version
+	// its name carries ("" if none: the modules give it).
+	kernel func(name string) (version string, ok bool)
+	// dtb reports whether a .dtb file at name is one of the package's
+	// device trees.
+	dtb func(name string) bool
+}
+
+// importTree reads a kernel package's file tree (a tar stream, merged /usr
+// folded into /) into a kernel layer (boot/<k.File> and boot/<dtb> for
+// each of k.DTBs) and a modules layer.
+func importTree(tr *tar.Reader, k Kernel, tmpDir string, lay layout) (_ *Base, err error) {
+	b := &Base{}
+	defer func() {
+		if err != nil {
+			b.Close()
+		}
+	}()
+	kernel, err := newStreamLayer(tmpDir)
+	if err != nil {
+		return nil, err
+	}
+	b.files = append(b.files, kernel)
+	modules, err := newStreamLayer(tmpDir)
+	if err != nil {
+		return nil, err
+	}
+	b.files = append(b.files, modules)
+	kt := &treeWriter{tw: kernel.Writer, dirs: map[string]bool{}}
+	mt := &moduleTree{treeWriter: treeWriter{tw: modules.Writer, dirs: map[string]bool{}}, ix: newModuleIndex()}
+	sawKernel := ""
+	var dtbs []string
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading the package: %w", truncated(err))
+		}
+		name := strings.TrimPrefix(path.Clean("/"+h.Name), "/")
+		name = strings.TrimPrefix(name, "usr/") // merged /usr: usr/lib/modules
+		if h.Typeflag != tar.TypeReg {
+			continue
+		}
+		if v, ok := lay.kernel(name); ok {
+			if sawKernel != "" {
+				return nil, fmt.Errorf("the package holds two kernels (%s and %s)", sawKernel, name)
+			}
+			sawKernel = name
+			if v != "" {
+				if err := b.setVersion(v); err != nil {
+					return nil, err
+				}
+			}
+			img := make([]byte, h.Size)
+			if _, err := io.ReadFull(tr, img); err != nil {
+				return nil, fmt.Errorf("reading %s: %w", name, truncated(err))
+			}
+			kr, size, err := convertKernel(img, k)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			if err := kt.file("boot/"+k.File, size, kr); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if base := path.Base(name); strings.HasSuffix(name, ".dtb") && lay.dtb(name) && slices.Contains(k.DTBs, base) && !slices.Contains(dtbs, base) {
+			dtbs = append(dtbs, base)
+			if err := kt.file("boot/"+base, h.Size, tr); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		rest, ok := strings.CutPrefix(name, "lib/modules/")
+		if !ok {
+			continue
+		}
+		v, rel, _ := strings.Cut(rest, "/")
+		if err := b.setVersion(v); err != nil {
+			return nil, err
+		}
+		if err := mt.add(v, rel, h.Size, tr); err != nil {
+			return nil, err
+		}
+	}
+	if sawKernel == "" {
+		return nil, fmt.Errorf("%w: no kernel image (boot/vmlinuz-*) in the package", ErrNotKernelPackage)
+	}
+	if b.KernelVersion == "" {
+		return nil, fmt.Errorf("%w: no lib/modules/<version>/ in the package", ErrNotKernelPackage)
+	}
+	if missing := without(k.DTBs, dtbs); len(missing) > 0 {
+		return nil, fmt.Errorf("the package has no device tree %s for this board (kernel %s)", strings.Join(missing, ", "), b.KernelVersion)
+	}
+	var dep bytes.Buffer
+	if err := mt.ix.writeDep(&dep); err != nil {
+		return nil, err
+	}
+	if err := mt.file("lib/modules/"+b.KernelVersion+"/modules.dep", int64(dep.Len()), &dep); err != nil {
+		return nil, err
+	}
+	b.ModuleCount = len(mt.ix.paths)
+	kl, err := kernel.finish()
+	if err != nil {
+		return nil, err
+	}
+	ml, err := modules.finish()
+	if err != nil {
+		return nil, err
+	}
+	b.Kernel = baseAddendum(RoleKernel, kl, "kernel "+b.KernelVersion)
+	b.Modules = baseAddendum(RoleModules, ml, fmt.Sprintf("modules %s (%d)", b.KernelVersion, b.ModuleCount))
+	return b, nil
+}
+
+func without(all, some []string) []string {
+	var out []string
+	for _, a := range all {
+		if !slices.Contains(some, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// moduleExts are the suffixes of module files, with their decompressors.
+var moduleExts = []string{".ko", ".ko.xz", ".ko.zst", ".ko.gz"}
+
+func (b *Base) setVersion(v string) error {
+	if v == "" || strings.ContainsAny(v, "/ ") {
+		return fmt.Errorf("bad kernel version %q in the package", v)
+	}
+	if b.KernelVersion != "" && b.KernelVersion != v {
+		return fmt.Errorf("the package mixes kernel versions %s and %s", b.KernelVersion, v)
+	}
+	b.KernelVersion = v
+	return nil
+}
+
+// moduleTree writes lib/modules/<version>/ into the modules layer and
+// indexes the modules as they pass.
+type moduleTree struct {
+	treeWriter
+	ix *moduleIndex
+}
+
+// treeWriter writes files to a tar stream, each preceded by the parent
+// directories not written yet.
+type treeWriter struct {
+	tw   *tar.Writer
+	dirs map[string]bool
+}
+
+func (mt *moduleTree) add(version, rel string, size int64, r io.Reader) error {
+	name := "lib/modules/" + version + "/" + rel
+	for _, ext := range moduleExts {
+		if !strings.HasSuffix(rel, ext) {
+			continue
+		}
+		ko, err := readModule(ext, r, size)
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", name, err)
+		}
+		deps, err := modinfoDepends(ko)
+		if err != nil {
+			return fmt.Errorf("reading the .modinfo of %s: %w", name, err)
+		}
+		rel = strings.TrimSuffix(rel, ext) + ".ko"
+		mod := moduleName(rel)
+		mt.ix.paths[mod], mt.ix.deps[mod] = rel, deps
+		return mt.file(strings.TrimSuffix(name, ext)+".ko", int64(len(ko)), bytes.NewReader(ko))
+	}
+	if rel == "modules.builtin" {
+		var buf bytes.Buffer
+		if err := mt.ix.readBuiltin(io.TeeReader(r, &buf)); err != nil {
+			return fmt.Errorf("reading %s: %w", name, err)
+		}
+		r = &buf
+	}
+	if rel == "modules.dep" {
+		return nil // derived from .modinfo instead
+	}
+	return mt.file(name, size, r)
+}
+
+func readModule(ext string, r io.Reader, size int64) ([]byte, error) {
+	if ext == ".ko" {
+		b := make([]byte, size)
+		_, err := io.ReadFull(r, b)
+		return b, truncated(err)
+	}
+	dr, err := decompress(strings.TrimPrefix(ext, ".ko"), r)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(dr)
+	return b, truncated(err)
+}
+
+func (t *treeWriter) file(name string, size int64, r io.Reader) error {
+	var parents []string
+	for d := path.Dir(name); d != "." && !t.dirs[d]; d = path.Dir(d) {
+		t.dirs[d] = true
+		parents = append(parents, d)
+	}
+	for i := len(parents) - 1; i >= 0; i-- {
+		if err := t.tw.WriteHeader(header(parents[i]+"/", 0o755|fs.ModeDir)); err != nil {
+			return err
+		}
+	}
+	return copyEntry(t.tw, name, size, r)
+}
+
+func copyEntry(tw *tar.Writer, name string, size int64, r io.Reader) error {
+	h := header(name, 0o644)
+	h.Size = size
+	if err := tw.WriteHeader(h); err != nil {
+		return err
+	}
+	if _, err := io.CopyN(tw, r, size); err != nil {
+		return fmt.Errorf("reading %s: %w", name, truncated(err))
+	}
+	return nil
+}
+
+func baseAddendum(r Role, l v1.Layer, what string) mutate.Addendum {
+	return mutate.Addendum{
+		Layer:       l,
+		Annotations: annotations(r),
+		History:     v1.History{Created: v1.Time{Time: Epoch()}, CreatedBy: "wisp base import: " + what},
+	}
+}
