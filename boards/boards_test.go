@@ -36,13 +36,32 @@ func TestLookupUnknownListsKnown(t *testing.T) {
 	}
 }
 
-func TestDiskBoardSchemaFits(t *testing.T) {
-	p, err := Load("testdata/pi5.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.PageSize != 16384 || p.Disk == nil || p.Disk.BootPartitionMiB != 128 || len(p.FirmwareConfig) != 2 || p.DTBs[0] != "bcm2712-rpi-5-b.dtb" {
-		t.Errorf("pi5 fixture parsed as %+v", p)
+func TestBoardFacts(t *testing.T) {
+	for _, tt := range []struct {
+		name, arch, kernel string
+		page               int
+		disk, qemu         bool
+	}{
+		{"qemu-amd64", "amd64", "vmlinux", 4096, false, true},
+		{"qemu-arm64", "arm64", "Image", 4096, false, true},
+		{"qemu-riscv64", "riscv64", "Image", 4096, false, true},
+		{"raspi3b", "arm64", "kernel8.img", 4096, true, true},
+		{"pi4", "arm64", "kernel8.img", 4096, true, false},
+		{"pi5", "arm64", "kernel_2712.img", 16384, true, false},
+	} {
+		p, err := Lookup(tt.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Platform.Architecture != tt.arch || p.Kernel.File != tt.kernel || p.PageSize != tt.page || (p.Disk != nil) != tt.disk || (p.QEMU != nil) != tt.qemu {
+			t.Errorf("%s = %+v", tt.name, p)
+		}
+		if len(p.Sources) == 0 {
+			t.Errorf("%s cites no sources for its facts", tt.name)
+		}
+		if p.Disk != nil && len(p.DTBs) == 0 {
+			t.Errorf("%s boots from a disk but names no device tree", tt.name)
+		}
 	}
 }
 

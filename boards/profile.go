@@ -9,8 +9,11 @@ type Profile struct {
 	Platform    Platform `json:"platform"`
 	// PageSize is the kernel's page size in bytes; PT_LOAD segments of the
 	// binary must be aligned to it (16384 on the Raspberry Pi 5 kernel).
-	PageSize int    `json:"pageSize"`
-	Kernel   Kernel `json:"kernel"`
+	PageSize int `json:"pageSize"`
+	// RAMMiB is the RAM of the board's smallest variant; the initramfs
+	// must unpack into it.
+	RAMMiB int    `json:"ramMiB,omitempty"`
+	Kernel Kernel `json:"kernel"`
 	// DTBs are device tree files copied to the boot partition.
 	DTBs []string `json:"dtb,omitempty"`
 	// Modules are the kernel modules the board needs, in order of need;
@@ -60,18 +63,35 @@ type Network struct {
 
 // Disk describes the boot partition of boards that boot from a disk image.
 type Disk struct {
+	// BootPartitionMiB bounds the FAT32 boot partition.
 	BootPartitionMiB int `json:"bootPartitionMiB"`
+	// Firmware lists files (path.Match patterns) the board's firmware
+	// layer must hold, e.g. start4.elf for the Pi 4's GPU firmware.
+	Firmware []string `json:"firmware,omitempty"`
 }
 
 // QEMU holds the settings to boot the board in QEMU.
 type QEMU struct {
-	Binary    string   `json:"binary"`
-	Package   string   `json:"package,omitempty"` // Debian package providing Binary
-	Machine   string   `json:"machine"`
-	CPU       string   `json:"cpu,omitempty"`
-	MemoryMiB int      `json:"memoryMiB"`
-	NIC       string   `json:"nic,omitempty"` // device model, e.g. virtio-net-pci
-	Args      []string `json:"args,omitempty"`
+	Binary    string `json:"binary"`
+	Package   string `json:"package,omitempty"` // Debian package providing Binary
+	Machine   string `json:"machine"`
+	CPU       string `json:"cpu,omitempty"`
+	MemoryMiB int    `json:"memoryMiB"`
+	NIC       string `json:"nic,omitempty"` // device model, e.g. virtio-net-pci; "" for none
+	// ConsoleSerial is the index of the serial port the kernel's console
+	// is on (the Pi's mini UART is the second one); the others get null.
+	ConsoleSerial int `json:"consoleSerial,omitempty"`
+	// DTB passes the board's first device tree to QEMU (-dtb).
+	DTB  bool     `json:"dtb,omitempty"`
+	Args []string `json:"args,omitempty"`
+}
+
+// Memory is the RAM the board boots with: QEMU's, else the board's.
+func (p *Profile) Memory() int {
+	if p.QEMU != nil {
+		return p.QEMU.MemoryMiB
+	}
+	return p.RAMMiB
 }
 
 // validate checks that the profile is usable. QEMU boards need the QEMU
@@ -94,6 +114,10 @@ func (p *Profile) validate() error {
 		return fmt.Errorf("neither qemu nor disk is set: the board cannot be booted")
 	case p.QEMU != nil && (p.QEMU.Binary == "" || p.QEMU.Machine == "" || p.QEMU.MemoryMiB <= 0):
 		return fmt.Errorf("qemu needs binary, machine and memoryMiB")
+	case p.QEMU != nil && p.QEMU.DTB && len(p.DTBs) == 0:
+		return fmt.Errorf("qemu.dtb is set but the board has no dtb")
+	case p.Disk != nil && (p.Disk.BootPartitionMiB <= 0 || p.RAMMiB <= 0):
+		return fmt.Errorf("a disk board needs disk.bootPartitionMiB and ramMiB")
 	}
 	return nil
 }

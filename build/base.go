@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
@@ -28,23 +29,42 @@ type Imported struct {
 	ModuleCount   int
 }
 
-// ImportDeb makes a board base from a Debian kernel package and stores it
-// as BaseTag(board, version) and BaseTag(board, "latest").
-func ImportDeb(ctx context.Context, s *oci.Store, p *boards.Profile, deb io.Reader) (*Imported, error) {
-	k := layers.Kernel{File: p.Kernel.File, Format: p.Kernel.Format, Arch: p.Platform.Architecture}
-	b, err := layers.ImportDeb(ctxReader{ctx, deb}, k, s.TempDir())
+// Packages are where a base comes from: one kernel package, and firmware
+// for boards that need it.
+type Packages struct {
+	KernelDeb   string // Debian linux-image-*.deb
+	KernelAPK   string // Alpine linux-*.apk
+	FirmwareDeb string // Debian raspi-firmware .deb
+	FirmwareDir string // a directory of boot firmware files
+}
+
+// Import makes a board base from kernel (and firmware) packages and stores
+// it as BaseTag(board, version) and BaseTag(board, "latest").
+func Import(ctx context.Context, s *oci.Store, p *boards.Profile, pk Packages) (*Imported, error) {
+	fw, err := importFirmware(p, pk, s.TempDir())
+	if err != nil {
+		return nil, err
+	}
+	if fw != nil {
+		defer fw.Close()
+	}
+	b, err := importKernel(ctx, p, pk, s.TempDir())
 	if err != nil {
 		return nil, err
 	}
 	defer b.Close()
 	if b.Architecture != p.Platform.Architecture {
-		return nil, fmt.Errorf("the package is for %s, board %s is %s", b.Architecture, p.Name, p.Platform.Architecture)
+		return nil, fmt.Errorf("the kernel package is for %s, board %s is %s", b.Architecture, p.Name, p.Platform.Architecture)
+	}
+	adds := []mutate.Addendum{b.Kernel, b.Modules}
+	if fw != nil {
+		adds = append([]mutate.Addendum{fw.Addendum}, adds...)
 	}
 	img, err := compose(p, map[string]string{
 		layers.LabelKind:          layers.KindBase,
 		layers.LabelBoard:         p.Name,
 		layers.LabelKernelVersion: b.KernelVersion,
-	}, v1.Config{}, b.Kernel, b.Modules)
+	}, v1.Config{}, adds...)
 	if err != nil {
 		return nil, err
 	}
@@ -57,6 +77,71 @@ func ImportDeb(ctx context.Context, s *oci.Store, p *boards.Profile, deb io.Read
 		return nil, err
 	}
 	return &Imported{Tags: tags, Digest: desc.Digest, KernelVersion: b.KernelVersion, ModuleCount: b.ModuleCount}, nil
+}
+
+// importKernel reads the kernel package named in pk.
+func importKernel(ctx context.Context, p *boards.Profile, pk Packages, tmp string) (*layers.Base, error) {
+	k := layers.Kernel{File: p.Kernel.File, Format: p.Kernel.Format, Arch: p.Platform.Architecture, PageSize: p.PageSize, DTBs: p.DTBs}
+	file, read := pk.KernelDeb, layers.ImportDeb
+	switch {
+	case pk.KernelDeb != "" && pk.KernelAPK != "":
+		return nil, fmt.Errorf("give one kernel package: --kernel-deb or --kernel-apk")
+	case pk.KernelAPK != "":
+		file, read = pk.KernelAPK, layers.ImportAPK
+	case pk.KernelDeb == "":
+		return nil, fmt.Errorf("a kernel package is required: --kernel-deb FILE.deb (Debian linux-image-*) or --kernel-apk FILE.apk (Alpine linux-*)")
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("kernel package: %w", err)
+	}
+	defer f.Close()
+	b, err := read(ctxReader{ctx, f}, k, tmp)
+	if err != nil {
+		return nil, fmt.Errorf("importing %s: %w", file, err)
+	}
+	return b, nil
+}
+
+// importFirmware reads the firmware the board needs; nil if it needs none
+// and none was given.
+func importFirmware(p *boards.Profile, pk Packages, tmp string) (*layers.Firmware, error) {
+	var required []string
+	if p.Disk != nil {
+		required = p.Disk.Firmware
+	}
+	var fw *layers.Firmware
+	var from string
+	var err error
+	switch {
+	case pk.FirmwareDeb != "" && pk.FirmwareDir != "":
+		return nil, fmt.Errorf("give one firmware source: --firmware-deb or --firmware-dir")
+	case pk.FirmwareDeb != "":
+		from = pk.FirmwareDeb
+		f, err := os.Open(pk.FirmwareDeb)
+		if err != nil {
+			return nil, fmt.Errorf("--firmware-deb: %w", err)
+		}
+		defer f.Close()
+		fw, err = layers.FirmwareFromDeb(f, tmp)
+		if err != nil {
+			return nil, fmt.Errorf("importing %s: %w", from, err)
+		}
+	case pk.FirmwareDir != "":
+		from = pk.FirmwareDir
+		if fw, err = layers.FirmwareFromDir(pk.FirmwareDir); err != nil {
+			return nil, fmt.Errorf("--firmware-dir: %w", err)
+		}
+	case len(required) > 0:
+		return nil, fmt.Errorf("board %s needs its boot firmware (%s): pass --firmware-deb (Debian's raspi-firmware) or --firmware-dir", p.Name, strings.Join(required, ", "))
+	default:
+		return nil, nil
+	}
+	if missing := layers.MissingFirmware(fw.Files, required); len(missing) > 0 {
+		fw.Close()
+		return nil, fmt.Errorf("firmware %s has no %s, which board %s boots with", from, strings.Join(missing, ", "), p.Name)
+	}
+	return fw, nil
 }
 
 // compose stacks layers into an OCI image for the board's platform.
@@ -96,18 +181,4 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
-}
-
-// ImportDebFile is ImportDeb on a file; errors name the file.
-func ImportDebFile(ctx context.Context, s *oci.Store, p *boards.Profile, file string) (*Imported, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, fmt.Errorf("kernel package: %w", err)
-	}
-	defer f.Close()
-	im, err := ImportDeb(ctx, s, p, f)
-	if err != nil {
-		return nil, fmt.Errorf("importing %s: %w", file, err)
-	}
-	return im, nil
 }

@@ -33,7 +33,7 @@ func fixtureStore(t *testing.T) (*oci.Store, *boards.Profile) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ImportDeb(context.Background(), s, p, bytes.NewReader(fixture.KernelDeb(fixtureKernel).Bytes())); err != nil {
+	if _, err := Import(context.Background(), s, p, Packages{KernelDeb: fixtureFile(t, fixture.KernelDeb(fixtureKernel).Bytes())}); err != nil {
 		t.Fatal(err)
 	}
 	return s, p
@@ -200,8 +200,8 @@ func TestImportRejectsWrongArchitecture(t *testing.T) {
 	p, _ := boards.Lookup("qemu-amd64")
 	arm := *p
 	arm.Platform.Architecture = "arm64"
-	_, err := ImportDeb(context.Background(), s, &arm, bytes.NewReader(fixture.KernelDeb(fixtureKernel).Bytes()))
-	if err == nil || !strings.Contains(err.Error(), "the package is for amd64") {
+	_, err := Import(context.Background(), s, &arm, Packages{KernelDeb: fixtureFile(t, fixture.KernelDeb(fixtureKernel).Bytes())})
+	if err == nil || !strings.Contains(err.Error(), "the kernel is an x86 bzImage, the board is arm64") {
 		t.Fatalf("err = %v", err)
 	}
 	tags, _ := s.Tags()
@@ -209,4 +209,14 @@ func TestImportRejectsWrongArchitecture(t *testing.T) {
 	if len(tags) != 0 || len(ents) != 0 {
 		t.Errorf("a rejected import left tags %v and files %v", tags, ents)
 	}
+}
+
+// fixtureFile writes b to a temp file and returns its path.
+func fixtureFile(t *testing.T, b []byte) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "fixture")
+	if err := os.WriteFile(f, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

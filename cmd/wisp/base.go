@@ -21,35 +21,40 @@ func newBase(g *globals) *cobra.Command {
 }
 
 func newBaseImport(g *globals) *cobra.Command {
-	var target, deb, push string
+	var target, push string
+	var pk build.Packages
 	c := &cobra.Command{
-		Use:   "import --target BOARD --kernel-deb FILE.deb",
-		Short: "Import a Debian kernel package as a board base in the local store",
-		Long: `Import streams a Debian kernel package (linux-image-*), takes the kernel
-image and the module tree, derives modules.dep from the modules' .modinfo
-and stores a board base with a kernel and a modules layer. It is tagged
-base-BOARD:KERNEL-VERSION and base-BOARD:latest.`,
-		Example: "  apt-get download linux-image-6.1.0-28-amd64\n  wisp base import --target qemu-amd64 --kernel-deb linux-image-6.1.0-28-amd64_*.deb",
-		Args:    cobra.NoArgs,
+		Use:   "import --target BOARD --kernel-deb FILE.deb|--kernel-apk FILE.apk [--firmware-deb FILE.deb|--firmware-dir DIR]",
+		Short: "Import kernel (and firmware) packages as a board base in the local store",
+		Long: `Import streams a kernel package — Debian's linux-image-* or Alpine's linux-*
+(.apk) — checks the kernel image's header against the board (architecture,
+page size), takes the kernel, the board's device trees and the module tree,
+derives modules.dep from the modules' .modinfo (compressed modules are
+stored decompressed), adds the board's boot firmware (Debian's
+raspi-firmware, or a directory), and stores a board base with firmware,
+kernel and modules layers, tagged base-BOARD:KERNEL-VERSION and
+base-BOARD:latest.`,
+		Example: `  wisp base import --target qemu-amd64 --kernel-deb linux-image-6.1.0-28-amd64_*.deb
+  wisp base import --target pi4 --kernel-deb linux-image-6.1.0-28-arm64_*.deb --firmware-deb raspi-firmware_*.deb
+  wisp base import --target pi5 --kernel-apk linux-rpi-6.6.51-r0.apk --firmware-dir firmware/boot`,
+		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			p, err := board(target)
 			if err != nil {
 				return err
 			}
-			if deb == "" {
-				return fmt.Errorf("--kernel-deb is required")
-			}
 			src, err := g.sources()
 			if err != nil {
 				return err
 			}
-			fi, err := os.Stat(deb)
-			if err != nil {
-				return fmt.Errorf("--kernel-deb: %w", err)
+			for flag, file := range map[string]string{"--kernel-deb": pk.KernelDeb, "--kernel-apk": pk.KernelAPK, "--firmware-deb": pk.FirmwareDeb} {
+				if _, err := os.Stat(file); file != "" && err != nil {
+					return fmt.Errorf("%s: %w", flag, err)
+				}
 			}
-			fmt.Fprintf(c.ErrOrStderr(), "importing %s (%s) for %s…\n", deb, size(fi.Size()), p.Name)
+			fmt.Fprintf(c.ErrOrStderr(), "importing %s%s for %s…\n", pk.KernelDeb, pk.KernelAPK, p.Name)
 			start := time.Now()
-			im, err := build.ImportDebFile(c.Context(), src.Store, p, deb)
+			im, err := build.Import(c.Context(), src.Store, p, pk)
 			if err != nil {
 				return err
 			}
@@ -67,7 +72,10 @@ base-BOARD:KERNEL-VERSION and base-BOARD:latest.`,
 		},
 	}
 	c.Flags().StringVar(&target, "target", "", "board name (see wisp targets)")
-	c.Flags().StringVar(&deb, "kernel-deb", "", "Debian kernel package (linux-image-*.deb)")
+	c.Flags().StringVar(&pk.KernelDeb, "kernel-deb", "", "Debian kernel package (linux-image-*.deb)")
+	c.Flags().StringVar(&pk.KernelAPK, "kernel-apk", "", "Alpine kernel package (linux-rpi, linux-virt, … .apk)")
+	c.Flags().StringVar(&pk.FirmwareDeb, "firmware-deb", "", "Debian raspi-firmware package, for Raspberry Pi boards")
+	c.Flags().StringVar(&pk.FirmwareDir, "firmware-dir", "", "directory of boot firmware files (bootcode.bin, start*.elf, fixup*.dat, overlays/…)")
 	c.Flags().StringVar(&push, "push", "", "also push the base to this registry reference")
 	return c
 }

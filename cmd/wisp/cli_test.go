@@ -89,7 +89,7 @@ func TestBadInput(t *testing.T) {
 		{"non-ELF binary", build("--binary", text), "not an ELF executable"},
 		{"dynamic binary", build("--binary", dynamic), "interpreter /lib64/ld-linux-x86-64.so.2"},
 		{"wrong-arch binary", build("--binary", arm), "binary is arm64"},
-		{"unknown target", []string{"build", "--target", "pi9", "--binary", good}, `unknown board "pi9" (known: qemu-amd64`},
+		{"unknown target", []string{"build", "--target", "pi9", "--binary", good}, `unknown board "pi9" (known: pi4, pi5, qemu-amd64, qemu-arm64, qemu-riscv64, raspi3b)`},
 		{"bad CIDR", build("--binary", good, "--ip", "10.0.2.15"), `--ip "10.0.2.15" is not an address in CIDR form`},
 		{"gateway outside the subnet", build("--binary", good, "--ip", "10.0.2.15/24", "--gateway", "10.0.3.1"), "gateway 10.0.3.1 is outside the subnets of [10.0.2.15/24]"},
 		{"gateway without ip", build("--binary", good, "--gateway", "10.0.2.2"), "--gateway and --dns need --ip"},

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -29,11 +30,14 @@ func newTargets() *cobra.Command {
 			tw := tabwriter.NewWriter(c.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "TARGET\tPLATFORM\tPAGE\tBOOT\tDESCRIPTION")
 			for _, p := range ps {
-				boot := "disk image"
-				if p.QEMU != nil {
-					boot = p.QEMU.Binary
+				var boot []string
+				if p.Disk != nil {
+					boot = append(boot, "disk image")
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", p.Name, p.Platform, p.PageSize, boot, p.Description)
+				if p.QEMU != nil {
+					boot = append(boot, p.QEMU.Binary)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", p.Name, p.Platform, p.PageSize, strings.Join(boot, ", "), p.Description)
 			}
 			return tw.Flush()
 		},
