@@ -1,0 +1,132 @@
+package flash
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// imageSize is not a multiple of the chunk size or of 512.
+const imageSize = 10<<20 + 12345
+
+// testImage writes size deterministic pseudo-random bytes to a file.
+func testImage(t *testing.T, size int) (path string, data []byte) {
+	t.Helper()
+	data = make([]byte, size)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range data {
+		data[i] = byte(r.Uint32())
+	}
+	path = filepath.Join(t.TempDir(), "pi5.img")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, data
+}
+
+// report is one WithProgress call.
+type report struct {
+	phase       string
+	done, total int64
+}
+
+func TestWriteRegularFile(t *testing.T) {
+	image, data := testImage(t, imageSize)
+	tests := []struct {
+		name   string
+		before []byte // the target's content before
+		want   []byte
+	}{
+		{name: "empty file", before: nil, want: data},
+		{name: "smaller file grows", before: bytes.Repeat([]byte{0xaa}, 1000), want: data},
+		{name: "larger file keeps its tail",
+			before: bytes.Repeat([]byte{0xaa}, imageSize+5000),
+			want:   append(bytes.Clone(data), bytes.Repeat([]byte{0xaa}, 5000)...)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			target := filepath.Join(t.TempDir(), "disk.raw")
+			if err := os.WriteFile(target, tt.before, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var reports []report
+			progress := func(phase string, done, total int64) { reports = append(reports, report{phase, done, total}) }
+			if err := Write(context.Background(), image, target, WithProgress(progress)); err != nil {
+				t.Fatalf("Write: %v", err)
+			}
+			got, err := os.ReadFile(target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, tt.want) {
+				t.Errorf("target has %d bytes, want %d; equal prefix of the image: %v",
+					len(got), len(tt.want), bytes.HasPrefix(got, data))
+			}
+			checkProgress(t, reports)
+		})
+	}
+}
+
+// checkProgress wants every phase in order, from 0 to the image size,
+// never going back.
+func checkProgress(t *testing.T, reports []report) {
+	t.Helper()
+	phases := []string{PhaseWrite, PhaseSync, PhaseVerify}
+	var last report
+	for _, r := range reports {
+		if r.total != imageSize {
+			t.Fatalf("progress %+v: total = %d, want %d", r, r.total, imageSize)
+		}
+		if r.phase == last.phase && r.done < last.done {
+			t.Fatalf("progress went back: %+v after %+v", r, last)
+		}
+		if r.phase != last.phase {
+			if len(phases) == 0 || r.phase != phases[0] || r.done != 0 {
+				t.Fatalf("progress %+v after %+v: want the next phase from 0, of %v", r, last, phases)
+			}
+			phases = phases[1:]
+		}
+		last = r
+	}
+	if want := (report{PhaseVerify, imageSize, imageSize}); last != want || len(phases) != 0 {
+		t.Errorf("last progress = %+v, want %+v", last, want)
+	}
+}
+
+func TestWriteRefuses(t *testing.T) {
+	image, _ := testImage(t, 1000)
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.img")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name          string
+		image, target string
+		wantErr       error
+		wantText      string
+	}{
+		{name: "missing target is not created", image: image, target: filepath.Join(dir, "sdx"), wantErr: fs.ErrNotExist},
+		{name: "directory", image: image, target: dir, wantErr: ErrNotDevice},
+		{name: "character device", image: image, target: "/dev/null", wantErr: ErrNotDevice},
+		{name: "missing image", image: filepath.Join(dir, "nope.img"), target: empty, wantErr: fs.ErrNotExist, wantText: "reading image"},
+		{name: "empty image", image: empty, target: image, wantText: "empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := Write(context.Background(), tt.image, tt.target)
+			if err == nil || tt.wantErr != nil && !errors.Is(err, tt.wantErr) || !strings.Contains(err.Error(), tt.wantText) {
+				t.Fatalf("Write error = %v, want %v containing %q", err, tt.wantErr, tt.wantText)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "sdx")); err == nil {
+				t.Errorf("Write created %s", filepath.Join(dir, "sdx"))
+			}
+		})
+	}
+}
