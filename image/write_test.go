@@ -1,0 +1,111 @@
+package image
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestWriteRoundTrip(t *testing.T) {
+	t.Parallel()
+	boot := piFiles()
+	img, st := writeImage(t, boot)
+	fsck(t, img)
+	checkMtools(t, img, boot)
+	checkDiskfs(t, img, boot)
+
+	root := string(mtools(t, img, "mdir", "::"))
+	for _, want := range []string{"Volume in drive : is WISPBOOT", "BCM271~1 DTB     52000", "bcm2711-rpi-4-b.dtb", "bcm2711-rpi-400.dtb", "fixup4cd.dat", "initrd.img", "config.txt", "cmdline.txt", "OVERLAYS     <DIR>"} {
+		if !strings.Contains(root, want) {
+			t.Errorf("mdir :: lacks %q:\n%s", want, root)
+		}
+	}
+	if sub := string(mtools(t, img, "mdir", "::/overlays")); !strings.Contains(sub, "disable-bt.dtbo") {
+		t.Errorf("mdir ::/overlays lacks disable-bt.dtbo:\n%s", sub)
+	}
+
+	want := Stats{ImageBytes: partitionStart + 33*mib, PartitionBytes: 33 * mib, Files: 13, ClusterBytes: 512}
+	for _, f := range boot {
+		want.ContentBytes += int64(len(f.Data))
+	}
+	if *st != want {
+		t.Errorf("Stats: got %+v, want %+v", *st, want)
+	}
+	if fi, err := os.Stat(img); err != nil || fi.Size() != st.ImageBytes || fi.Mode().Perm() != 0o644 {
+		t.Errorf("image file: got %v (err %v), want %d bytes, mode 0644", fi, err, st.ImageBytes)
+	}
+}
+
+func TestWriteEmpty(t *testing.T) {
+	t.Parallel()
+	img, st := writeImage(t, fstest.MapFS{})
+	fsck(t, img)
+	if st.Files != 0 || st.PartitionBytes != 33*mib {
+		t.Errorf("Stats: got %+v, want 0 files in 33 MiB", *st)
+	}
+}
+
+func TestWriteNames(t *testing.T) {
+	t.Parallel()
+	boot := fstest.MapFS{
+		strings.Repeat("n", 255):        {Data: []byte("255 characters")},
+		"thirteen-char":                 {Data: []byte("one full long-name entry")},
+		"twenty-six-characters.abc":     {Data: []byte("two full long-name entries")}, // 25, plus:
+		"twenty-six-characters.abcd":    {Data: []byte("26")},
+		"with space and+,;=[]chars.txt": {Data: []byte("odd characters")},
+		"archive.tar.gz":                {Data: []byte("two dots")},
+		"NOEXT":                         {Data: []byte("plain 8.3, no long name")},
+		"BCM271~1.DTB":                  {Data: []byte("an 8.3 name go-diskfs would also generate")},
+		"bcm2711-rpi-4-b.dtb":           {Data: []byte("gets BCM271~2.DTB")},
+		"dir.with.dots/Mixed-Case.Name": {Data: []byte("in a subdirectory")},
+		"empty-dir":                     {Mode: os.ModeDir | 0o755},
+	}
+	for i := range 12 { // tails ~1 to ~9, then ~10 with a shorter stem
+		boot[strings.Repeat("x", 10)+string(rune('a'+i))+".dtbo"] = &fstest.MapFile{Data: []byte{byte(i)}}
+	}
+	img, _ := writeImage(t, boot)
+	fsck(t, img)
+	checkMtools(t, img, boot)
+	checkDiskfs(t, img, boot)
+	if got := string(mtools(t, img, "mdir", "-b", "::/empty-dir")); got != "" {
+		t.Errorf("mdir ::/empty-dir: got %q, want an empty directory", got)
+	}
+}
+
+func TestWriteRejects(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		boot fstest.MapFS
+		want string
+	}{
+		{"symlink", fstest.MapFS{"vmlinuz": {Mode: os.ModeSymlink, Data: []byte("vmlinuz-6.1")}}, "boot file vmlinuz is a symlink"},
+		{"colon", fstest.MapFS{"a:b": {}}, "boot file a:b: name has a control character"},
+		{"control", fstest.MapFS{"a\tb": {}}, "name has a control character"},
+		{"dot file", fstest.MapFS{".hidden": {}}, "boot file .hidden: name starts with a dot"},
+		{"trailing dot", fstest.MapFS{"x.": {}}, "name ends in a dot or a space"},
+		{"trailing space", fstest.MapFS{"x ": {}}, "name ends in a dot or a space"},
+		{"non-ASCII", fstest.MapFS{"café.txt": {}}, "outside printable ASCII"},
+		{"too long", fstest.MapFS{strings.Repeat("n", 256): {}}, "longer than 255"},
+		{"case", fstest.MapFS{"Config.txt": {}, "config.txt": {}}, "boot files Config.txt and config.txt differ only in case"},
+		{"case in dir", fstest.MapFS{"A/x": {}, "a/y": {}}, "boot files A and a differ only in case"},
+		{"8.3 clash", fstest.MapFS{"a+b.txt": {}, "a_b.txt": {}}, "boot file a_b.txt would share the FAT 8.3 name A_B.TXT with boot file a+b.txt; rename one"},
+		{"8.3 clash, 8.3 first", fstest.MapFS{"A_B.TXT": {}, "a+b.txt": {}}, "boot file a+b.txt would share the FAT 8.3 name A_B.TXT with boot file A_B.TXT"},
+		{"volume label", fstest.MapFS{"wispboot": {}}, "boot file wispboot would share the FAT 8.3 name WISPBOOT with the volume label"},
+		{"space dropped", fstest.MapFS{"a b.txt": {}, "ab.txt": {}}, "would share the FAT 8.3 name AB.TXT"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			img := filepath.Join(dir, "boot.img")
+			_, err := Write(img, tc.boot)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Write: got error %v, want one containing %q", err, tc.want)
+			}
+			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+				t.Errorf("output directory: got %v, want it empty", ents)
+			}
+		})
+	}
+}
