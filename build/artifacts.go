@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -24,11 +23,13 @@ const (
 	InitrdFile = "initrd.img"
 )
 
-// Artifacts are the files written for a board.
+// Artifacts are the files written for a board: kernel and initrd for QEMU
+// boards, a disk image for disk boards.
 type Artifacts struct {
 	Dir    string        `json:"dir"`
-	Kernel string        `json:"-"` // path
-	Initrd string        `json:"-"` // path
+	Kernel string        `json:"-"` // path, QEMU boards
+	Initrd string        `json:"-"` // path, QEMU boards
+	Image  string        `json:"-"` // path, disk boards
 	Files  []File        `json:"files"`
 	Stats  *initrd.Stats `json:"initrd"`
 }
@@ -41,15 +42,16 @@ type File struct {
 	SHA256 string `json:"sha256"`
 }
 
-// WriteArtifacts flattens img into dir: the board's kernel from boot/ and
-// the initrd. Files are written under temporary names and renamed only when
-// all are complete, so a failure leaves dir as it was.
+// WriteArtifacts flattens img into dir: for a QEMU board its kernel (from
+// boot/) and the initrd; for a disk board the disk image DIR/<board>.img
+// (see disk.go). Files are written under temporary names and renamed only
+// when all are complete, so a failure leaves dir as it was.
 func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir string) (*Artifacts, error) {
-	if p.QEMU == nil {
-		return nil, fmt.Errorf("board %s boots from a disk image, which this wisp cannot write yet", p.Name)
-	}
 	if err := checkOut(dir); err != nil {
 		return nil, err
+	}
+	if p.Disk != nil {
+		return writeDisk(ctx, img, p, dir)
 	}
 	kernel, err := os.CreateTemp(dir, ".kernel-*")
 	if err != nil {
@@ -64,46 +66,82 @@ func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir st
 	defer os.Remove(rd.Name())
 	defer rd.Close()
 
-	kernelSum, initrdSum := sha256.New(), sha256.New()
 	sawKernel := false
-	boot := func(name string, size int64, r io.Reader) error {
+	st, err := flatten(ctx, img, p, rd, func(name string, size int64, r io.Reader) error {
 		if name != p.Kernel.File {
 			return nil // QEMU boards need only the kernel from boot/
 		}
 		sawKernel = true
-		_, err := io.Copy(io.MultiWriter(kernel, kernelSum), r)
+		_, err := io.Copy(kernel, r)
 		return err
-	}
-	bw := bufio.NewWriterSize(io.MultiWriter(ctxWriter{ctx, rd}, initrdSum), 1<<20)
-	st, err := initrd.Write(img, bw, boot)
+	})
 	if err != nil {
-		return nil, fmt.Errorf("writing initrd: %w", err)
+		return nil, err
 	}
 	if !sawKernel {
 		return nil, fmt.Errorf("the image has no boot/%s for board %s", p.Kernel.File, p.Name)
-	}
-	if err := bw.Flush(); err != nil {
-		return nil, fmt.Errorf("writing initrd: %w", err)
 	}
 	a := &Artifacts{Dir: dir, Kernel: filepath.Join(dir, KernelFile), Initrd: filepath.Join(dir, InitrdFile), Stats: st}
 	for _, f := range []struct {
 		tmp  *os.File
 		dest string
-		sum  hash.Hash
-	}{{kernel, a.Kernel, kernelSum}, {rd, a.Initrd, initrdSum}} {
-		st, err := f.tmp.Stat()
-		if err != nil {
-			return nil, err
-		}
+	}{{kernel, a.Kernel}, {rd, a.Initrd}} {
 		if err := errors.Join(f.tmp.Chmod(0o644), f.tmp.Close()); err != nil {
 			return nil, fmt.Errorf("writing %s: %w", f.dest, err)
 		}
 		if err := os.Rename(f.tmp.Name(), f.dest); err != nil {
 			return nil, fmt.Errorf("writing %s: %w", f.dest, err)
 		}
-		a.Files = append(a.Files, File{Name: filepath.Base(f.dest), Path: f.dest, Size: st.Size(), SHA256: hex.EncodeToString(f.sum.Sum(nil))})
+		if err := a.add(f.dest); err != nil {
+			return nil, err
+		}
 	}
 	return a, nil
+}
+
+// flatten writes img's initrd to w, sends boot/ files to boot, and checks
+// that the initramfs fits in the board's RAM.
+func flatten(ctx context.Context, img v1.Image, p *boards.Profile, w io.Writer, boot initrd.BootFunc) (*initrd.Stats, error) {
+	bw := bufio.NewWriterSize(ctxWriter{ctx, w}, 1<<20)
+	st, err := initrd.Write(img, bw, boot)
+	if err != nil {
+		return nil, fmt.Errorf("writing initrd: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return nil, fmt.Errorf("writing initrd: %w", err)
+	}
+	if err := fitsRAM(st, p); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// fitsRAM is the guardrail for the initramfs: while the kernel unpacks it,
+// the compressed archive and its contents are both in RAM, and the binary
+// needs room to run, so together they may take at most half of it.
+func fitsRAM(st *initrd.Stats, p *boards.Profile) error {
+	ram := int64(p.Memory()) << 20
+	if need := st.Bytes + st.Compressed; ram > 0 && need > ram/2 {
+		return fmt.Errorf("the initramfs needs %d MiB (%d MiB unpacked + %d MiB compressed), more than half of board %s's %d MiB of RAM",
+			need>>20, st.Bytes>>20, st.Compressed>>20, p.Name, ram>>20)
+	}
+	return nil
+}
+
+// add records a written file with its size and SHA-256.
+func (a *Artifacts) add(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return fmt.Errorf("reading back %s: %w", path, err)
+	}
+	a.Files = append(a.Files, File{Name: filepath.Base(path), Path: path, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))})
+	return nil
 }
 
 // checkOut makes sure dir is, or can become, a writable directory.

@@ -41,6 +41,9 @@ type Packages struct {
 // Import makes a board base from kernel (and firmware) packages and stores
 // it as BaseTag(board, version) and BaseTag(board, "latest").
 func Import(ctx context.Context, s *oci.Store, p *boards.Profile, pk Packages) (*Imported, error) {
+	if err := pk.check(p); err != nil {
+		return nil, err
+	}
 	fw, err := importFirmware(p, pk, s.TempDir())
 	if err != nil {
 		return nil, err
@@ -79,17 +82,27 @@ func Import(ctx context.Context, s *oci.Store, p *boards.Profile, pk Packages) (
 	return &Imported{Tags: tags, Digest: desc.Digest, KernelVersion: b.KernelVersion, ModuleCount: b.ModuleCount}, nil
 }
 
+// check catches wrong combinations before anything is read.
+func (pk Packages) check(p *boards.Profile) error {
+	switch {
+	case pk.KernelDeb != "" && pk.KernelAPK != "":
+		return fmt.Errorf("give one kernel package: --kernel-deb or --kernel-apk")
+	case pk.KernelDeb == "" && pk.KernelAPK == "":
+		return fmt.Errorf("a kernel package is required: --kernel-deb FILE.deb (Debian linux-image-*) or --kernel-apk FILE.apk (Alpine linux-*)")
+	case pk.FirmwareDeb != "" && pk.FirmwareDir != "":
+		return fmt.Errorf("give one firmware source: --firmware-deb or --firmware-dir")
+	case pk.FirmwareDeb == "" && pk.FirmwareDir == "" && p.Disk != nil && len(p.Disk.Firmware) > 0:
+		return fmt.Errorf("board %s needs its boot firmware (%s): pass --firmware-deb (Debian's raspi-firmware) or --firmware-dir", p.Name, strings.Join(p.Disk.Firmware, ", "))
+	}
+	return nil
+}
+
 // importKernel reads the kernel package named in pk.
 func importKernel(ctx context.Context, p *boards.Profile, pk Packages, tmp string) (*layers.Base, error) {
 	k := layers.Kernel{File: p.Kernel.File, Format: p.Kernel.Format, Arch: p.Platform.Architecture, PageSize: p.PageSize, DTBs: p.DTBs}
 	file, read := pk.KernelDeb, layers.ImportDeb
-	switch {
-	case pk.KernelDeb != "" && pk.KernelAPK != "":
-		return nil, fmt.Errorf("give one kernel package: --kernel-deb or --kernel-apk")
-	case pk.KernelAPK != "":
+	if pk.KernelAPK != "" {
 		file, read = pk.KernelAPK, layers.ImportAPK
-	case pk.KernelDeb == "":
-		return nil, fmt.Errorf("a kernel package is required: --kernel-deb FILE.deb (Debian linux-image-*) or --kernel-apk FILE.apk (Alpine linux-*)")
 	}
 	f, err := os.Open(file)
 	if err != nil {
@@ -114,8 +127,6 @@ func importFirmware(p *boards.Profile, pk Packages, tmp string) (*layers.Firmwar
 	var from string
 	var err error
 	switch {
-	case pk.FirmwareDeb != "" && pk.FirmwareDir != "":
-		return nil, fmt.Errorf("give one firmware source: --firmware-deb or --firmware-dir")
 	case pk.FirmwareDeb != "":
 		from = pk.FirmwareDeb
 		f, err := os.Open(pk.FirmwareDeb)
@@ -132,8 +143,6 @@ func importFirmware(p *boards.Profile, pk Packages, tmp string) (*layers.Firmwar
 		if fw, err = layers.FirmwareFromDir(pk.FirmwareDir); err != nil {
 			return nil, fmt.Errorf("--firmware-dir: %w", err)
 		}
-	case len(required) > 0:
-		return nil, fmt.Errorf("board %s needs its boot firmware (%s): pass --firmware-deb (Debian's raspi-firmware) or --firmware-dir", p.Name, strings.Join(required, ", "))
 	default:
 		return nil, nil
 	}

@@ -47,6 +47,7 @@ type Config struct {
 	Board    *boards.Profile
 	Kernel   string // path
 	Initrd   string // path
+	DTB      string // path; for boards whose QEMU machine needs -dtb
 	Cmdline  string // "" means the board's
 	Forwards []Forward
 	Accel    string // auto, tcg or kvm; "" means auto
@@ -72,14 +73,27 @@ func Args(c Config) ([]string, error) {
 		"-machine", q.Machine, "-accel", accel,
 		"-m", strconv.Itoa(q.MemoryMiB),
 		"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
-		"-serial", "stdio",
-		"-kernel", c.Kernel, "-initrd", c.Initrd, "-append", cmdline,
+	}
+	// The console is on serial port ConsoleSerial; the ones before it go
+	// nowhere.
+	for i := 0; i < q.ConsoleSerial; i++ {
+		args = append(args, "-serial", "null")
+	}
+	args = append(args, "-serial", "stdio", "-kernel", c.Kernel, "-initrd", c.Initrd, "-append", cmdline)
+	if q.DTB {
+		if c.DTB == "" {
+			return nil, fmt.Errorf("board %s boots in QEMU with its device tree, and none was given", c.Board.Name)
+		}
+		args = append(args, "-dtb", c.DTB)
 	}
 	switch {
 	case accel == "kvm":
 		args = append(args, "-cpu", "host")
 	case q.CPU != "":
 		args = append(args, "-cpu", q.CPU)
+	}
+	if q.NIC == "" && len(c.Forwards) > 0 {
+		return nil, fmt.Errorf("board %s has no network in QEMU, so nothing can be forwarded", c.Board.Name)
 	}
 	if q.NIC != "" {
 		netdev := "user,id=net0"

@@ -64,3 +64,29 @@ func TestArgs(t *testing.T) {
 		t.Error("a board without QEMU settings accepted")
 	}
 }
+
+func TestArgsRaspi3b(t *testing.T) {
+	p, err := boards.Lookup("raspi3b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	args, err := Args(Config{Board: p, Kernel: "k", Initrd: "i", DTB: "d.dtb", Accel: "tcg"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Join(args, " ")
+	for _, want := range []string{"qemu-system-aarch64 ", "-machine raspi3b", "-serial null -serial stdio", "-dtb d.dtb", "-m 1024"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("command line lacks %q:\n%s", want, line)
+		}
+	}
+	if strings.Contains(line, "-netdev") {
+		t.Errorf("raspi3b got a NIC: %s", line)
+	}
+	if _, err := Args(Config{Board: p, Kernel: "k", Initrd: "i", DTB: "d", Accel: "tcg", Forwards: []Forward{{80, 80}}}); err == nil {
+		t.Error("a forward on a board without network was accepted")
+	}
+	if _, err := Args(Config{Board: p, Kernel: "k", Initrd: "i", Accel: "tcg"}); err == nil {
+		t.Error("raspi3b without a device tree was accepted")
+	}
+}

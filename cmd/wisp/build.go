@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -73,8 +75,10 @@ func printResult(w io.Writer, r *build.Result, took time.Duration) {
 		fmt.Fprintf(w, "  pushed   %s\n", r.Pushed)
 	}
 	if a := r.Artifacts; a != nil {
-		fmt.Fprintf(w, "  kernel   %s\n", a.Kernel)
-		fmt.Fprintf(w, "  initrd   %s (%s, %d entries, %s uncompressed)\n", a.Initrd, size(a.Stats.Compressed), a.Stats.Entries, size(a.Stats.Bytes))
+		for _, f := range a.Files {
+			fmt.Fprintf(w, "  %-8s %s (%s, sha256:%s)\n", strings.TrimSuffix(f.Name, filepath.Ext(f.Name)), f.Path, size(f.Size), f.SHA256[:12])
+		}
+		fmt.Fprintf(w, "  initramfs %d entries, %s unpacked, %s compressed\n", a.Stats.Entries, size(a.Stats.Bytes), size(a.Stats.Compressed))
 	}
 }
 

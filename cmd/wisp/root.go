@@ -47,7 +47,7 @@ Registries on this machine may use plain HTTP; others need TLS unless
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see wisp %s --help)", err, c.Name())
 	})
-	root.AddCommand(newTargets(), newBase(g), newBuild(g), newRun(g), newExport(g), newInspect(g), newInit(g), newValidate())
+	root.AddCommand(newTargets(), newBase(g), newBuild(g), newRun(g), newExport(g), newFlash(g), newInspect(g), newInit(g), newValidate())
 	return root, g
 }
 

@@ -88,7 +88,8 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 				}
 				name, p = app.Ref, app.Board
 			} else {
-				if f.ip == "" {
+				// QEMU user networking's addresses, for boards with a NIC there.
+				if p, err := boards.Lookup(f.target); err == nil && f.ip == "" && p.QEMU != nil && p.QEMU.NIC != "" {
 					f.ip, f.gateway = userNetIP, userNetGateway
 					if len(f.dns) == 0 {
 						f.dns = []string{userNetDNS}
@@ -106,7 +107,11 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 				name, p, a = res.Tag+"@"+res.Digest.String(), req.Board, res.Artifacts
 			}
 			if p.QEMU == nil {
-				return fmt.Errorf("board %s is not a QEMU board: flash it instead", p.Name)
+				return fmt.Errorf("board %s cannot boot in QEMU: flash its image (%s) instead", p.Name, a.Image)
+			}
+			kernel, initrd, dtb, err := a.QEMUFiles(p, out)
+			if err != nil {
+				return err
 			}
 			ctx := c.Context()
 			if timeout > 0 {
@@ -117,7 +122,7 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 			chosen, _ := qemu.ChooseAccel(accel)
 			fmt.Fprintf(c.ErrOrStderr(), "booting %s on %s (%s)%s; Ctrl-C stops\n", name, p.Name, chosen, describeForwards(fwd))
 			err = qemu.Run(ctx, qemu.Config{
-				Board: p, Kernel: a.Kernel, Initrd: a.Initrd, Forwards: fwd, Accel: accel,
+				Board: p, Kernel: kernel, Initrd: initrd, DTB: dtb, Forwards: fwd, Accel: accel,
 				Stdout: c.OutOrStdout(), Stderr: c.ErrOrStderr(),
 			})
 			switch {

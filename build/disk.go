@@ -1,0 +1,126 @@
+package build
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/wispboot/wisp/boards"
+	"github.com/wispboot/wisp/image"
+	"github.com/wispboot/wisp/layers"
+)
+
+// The files wisp adds to a Raspberry Pi boot partition.
+const (
+	piInitrd  = "initrd.img"
+	piConfig  = "config.txt"
+	piCmdline = "cmdline.txt"
+)
+
+// ImageFile is the disk image's name in the output directory.
+func ImageFile(p *boards.Profile) string { return p.Name + ".img" }
+
+// writeDisk flattens img into a disk image: every boot/ file (firmware,
+// kernel, device trees) at the root of the FAT32 partition, the initrd as
+// initrd.img, and the config.txt and cmdline.txt wisp writes for the
+// board. The files are staged in a temporary directory inside dir.
+func writeDisk(ctx context.Context, img v1.Image, p *boards.Profile, dir string) (*Artifacts, error) {
+	stage, err := os.MkdirTemp(dir, ".wisp-boot-*")
+	if err != nil {
+		return nil, fmt.Errorf("output directory %s is not writable: %w", dir, err)
+	}
+	defer os.RemoveAll(stage)
+	rd, err := os.Create(filepath.Join(stage, piInitrd))
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	var names []string
+	st, err := flatten(ctx, img, p, rd, func(name string, size int64, r io.Reader) error {
+		if slices.Contains([]string{piInitrd, piConfig, piCmdline}, name) {
+			return fmt.Errorf("the image's boot/%s would be replaced by the one wisp writes", name)
+		}
+		names = append(names, name)
+		return copyTo(filepath.Join(stage, filepath.FromSlash(name)), r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := rd.Close(); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(names, p.Kernel.File) {
+		return nil, fmt.Errorf("the image has no boot/%s for board %s", p.Kernel.File, p.Name)
+	}
+	cfg := image.PiConfig{Kernel: p.Kernel.File, Initramfs: piInitrd, Extra: p.FirmwareConfig}
+	if len(p.DTBs) > 0 {
+		cfg.DeviceTree = p.DTBs[0]
+	}
+	configTxt, err := image.ConfigTxt(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("board %s: %w", p.Name, err)
+	}
+	if err := errors.Join(
+		os.WriteFile(filepath.Join(stage, piConfig), configTxt, 0o644),
+		os.WriteFile(filepath.Join(stage, piCmdline), image.CmdlineTxt(p.Kernel.Cmdline), 0o644),
+	); err != nil {
+		return nil, err
+	}
+	out := filepath.Join(dir, ImageFile(p))
+	_, err = image.Write(out, os.DirFS(stage), image.WithTime(layers.Epoch()), image.WithMaxSize(int64(p.Disk.BootPartitionMiB)<<20))
+	if err != nil {
+		return nil, fmt.Errorf("board %s: %w", p.Name, err)
+	}
+	a := &Artifacts{Dir: dir, Image: out, Stats: st}
+	return a, a.add(out)
+}
+
+func copyTo(path string, r io.Reader) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, r); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// QEMUFiles returns the kernel, initrd and device tree to boot a's board
+// in QEMU. For a disk board they are read out of the disk image itself,
+// into dir, so what boots is what a card would hold.
+func (a *Artifacts) QEMUFiles(p *boards.Profile, dir string) (kernel, initrd, dtb string, err error) {
+	if a.Image == "" {
+		return a.Kernel, a.Initrd, "", nil
+	}
+	names := []string{p.Kernel.File, piInitrd}
+	if len(p.DTBs) > 0 {
+		names = append(names, p.DTBs[0])
+	}
+	paths := make([]string, 3)
+	for i, n := range names {
+		paths[i] = filepath.Join(dir, "qemu-"+filepath.Base(n))
+		f, err := os.Create(paths[i])
+		if err != nil {
+			return "", "", "", err
+		}
+		err = image.ReadFile(a.Image, n, f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return "", "", "", err
+		}
+	}
+	return paths[0], paths[1], paths[2], nil
+}

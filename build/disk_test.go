@@ -1,0 +1,239 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cavaliergopher/cpio"
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/wispboot/wisp/boards"
+	"github.com/wispboot/wisp/elfcheck"
+	"github.com/wispboot/wisp/image"
+	"github.com/wispboot/wisp/internal/fixture"
+	"github.com/wispboot/wisp/internal/testenv"
+	"github.com/wispboot/wisp/oci"
+)
+
+const (
+	armKernel = "6.1.0-99-arm64"
+	rpiKernel = "6.6.51-0-rpi"
+)
+
+// piStore imports the fixture base of a Pi board into a new store.
+func piStore(t *testing.T, board string) (*oci.Store, *boards.Profile) {
+	t.Helper()
+	s, err := oci.OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := boards.Lookup(board)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk := Packages{KernelDeb: fixtureFile(t, fixture.ArmKernelDeb(armKernel).Bytes()), FirmwareDeb: fixtureFile(t, fixture.RaspiFirmwareDeb().Bytes())}
+	if board == "pi5" {
+		pk = Packages{KernelAPK: fixtureFile(t, fixture.RPiAPK(rpiKernel).Bytes())}
+	}
+	if _, err := Import(context.Background(), s, p, pk); err != nil {
+		t.Fatal(err)
+	}
+	return s, p
+}
+
+func armBinary(t *testing.T, align uint64) string {
+	return fixtureFile(t, fixture.TinyELFAligned("arm64", align))
+}
+
+// mcopy reads a file out of the image's partition with mtools.
+func mcopy(t *testing.T, img, name string) []byte {
+	t.Helper()
+	out, err := exec.Command(testenv.Tool(t, "mcopy", "mtools"), "-n", "-i", img+"@@1M", "::"+name, "-").Output()
+	if err != nil {
+		t.Fatalf("mcopy %s: %v", name, err)
+	}
+	return out
+}
+
+func fsckImage(t *testing.T, img string) {
+	t.Helper()
+	bin := testenv.Tool(t, "fsck.fat", "dosfstools")
+	b, err := os.ReadFile(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := filepath.Join(t.TempDir(), "part")
+	os.WriteFile(part, b[1<<20:], 0o644)
+	if out, err := exec.Command(bin, "-n", part).CombinedOutput(); err != nil {
+		t.Fatalf("fsck.fat -n: %v\n%s", err, out)
+	}
+}
+
+func TestDiskImages(t *testing.T) {
+	for _, tt := range []struct {
+		board, kernelFile, dtb string
+		kernel, firmware       []byte
+		firmwareFile           string
+	}{
+		{"raspi3b", "kernel8.img", "bcm2837-rpi-3-b.dtb", fixture.ARM64Image(4 << 10), []byte("pi 3 gpu firmware"), "start.elf"},
+		{"pi4", "kernel8.img", "bcm2711-rpi-4-b.dtb", fixture.ARM64Image(4 << 10), []byte("pi 4 gpu firmware"), "start4.elf"},
+		{"pi5", "kernel_2712.img", "bcm2712-rpi-5-b.dtb", fixture.ARM64Image(16 << 10), nil, ""},
+	} {
+		t.Run(tt.board, func(t *testing.T) {
+			s, p := piStore(t, tt.board)
+			out := filepath.Join(t.TempDir(), "out")
+			res, err := Build(context.Background(), Sources{Store: s}, Request{Board: p, Binary: armBinary(t, 0x10000), Out: out, InitBinary: []byte("init")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			img := filepath.Join(out, tt.board+".img")
+			if res.Artifacts.Image != img || len(res.Artifacts.Files) != 1 || res.Artifacts.Files[0].Name != tt.board+".img" {
+				t.Fatalf("artifacts %+v", res.Artifacts)
+			}
+			if ents, _ := os.ReadDir(out); len(ents) != 1 {
+				t.Errorf("output directory holds %v, want only the image", ents)
+			}
+			fsckImage(t, img)
+			if got := mcopy(t, img, tt.kernelFile); !bytes.Equal(got, tt.kernel) {
+				t.Errorf("%s is not the kernel imported", tt.kernelFile)
+			}
+			if got := mcopy(t, img, tt.dtb); len(got) == 0 || !strings.Contains(string(got), "device tree") {
+				t.Errorf("%s = %q", tt.dtb, got)
+			}
+			if tt.firmwareFile != "" {
+				if got := mcopy(t, img, tt.firmwareFile); !bytes.Equal(got, tt.firmware) {
+					t.Errorf("%s = %q", tt.firmwareFile, got)
+				}
+			}
+			config := string(mcopy(t, img, "config.txt"))
+			for _, want := range []string{"arm_64bit=1\n", "kernel=" + tt.kernelFile + "\n", "initramfs initrd.img followkernel\n", "enable_uart=1\n", "device_tree=" + tt.dtb + "\n"} {
+				if !strings.Contains(config, want) {
+					t.Errorf("config.txt lacks %q:\n%s", want, config)
+				}
+			}
+			if got := string(mcopy(t, img, "cmdline.txt")); got != p.Kernel.Cmdline+"\n" {
+				t.Errorf("cmdline.txt = %q", got)
+			}
+			files := cpioNames(t, mcopy(t, img, "initrd.img"))
+			for _, want := range []string{"dev/console", "init", "app/" + filepath.Base(res.Binary[5:strings.Index(res.Binary, "@")]), "etc/wisp/config.json"} {
+				if !files[want] {
+					t.Errorf("initrd.img lacks %s", want)
+				}
+			}
+		})
+	}
+}
+
+func cpioNames(t *testing.T, gz []byte) map[string]bool {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := cpio.NewReader(zr)
+	names := map[string]bool{}
+	for {
+		h, err := r.Next()
+		if err == io.EOF {
+			return names
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		names[h.Name] = true
+	}
+}
+
+// TestDiskImageReproducible builds twice, in other stores and paths and a
+// second apart: the same bytes.
+func TestDiskImageReproducible(t *testing.T) {
+	var images [][]byte
+	for i := 0; i < 2; i++ {
+		s, p := piStore(t, "pi4")
+		out := filepath.Join(t.TempDir(), "somewhere", "else")
+		bin := armBinary(t, 0x10000)
+		os.Chtimes(bin, time.Now().Add(time.Duration(i)*time.Hour), time.Now())
+		res, err := Build(context.Background(), Sources{Store: s}, Request{Board: p, Binary: bin, Out: out, InitBinary: []byte("init")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(res.Artifacts.Image)
+		images = append(images, b)
+		time.Sleep(1100 * time.Millisecond)
+	}
+	if !bytes.Equal(images[0], images[1]) {
+		t.Error("two builds of the same appliance made different disk images")
+	}
+}
+
+func TestDiskImageRejects(t *testing.T) {
+	ctx := context.Background()
+	t.Run("4k-aligned binary for pi5", func(t *testing.T) {
+		s, p := piStore(t, "pi5")
+		_, err := Build(ctx, Sources{Store: s}, Request{Board: p, Binary: armBinary(t, 0x1000), Out: t.TempDir(), InitBinary: []byte("i")})
+		if !errors.Is(err, elfcheck.ErrAlignment) || !strings.Contains(err.Error(), "-ldflags=-R=0x4000") {
+			t.Errorf("err = %v, want ErrAlignment with the link flag", err)
+		}
+	})
+	t.Run("boot partition too small", func(t *testing.T) {
+		s, p := piStore(t, "pi4")
+		small := *p
+		small.Disk = &boards.Disk{BootPartitionMiB: 16, Firmware: p.Disk.Firmware}
+		out := t.TempDir()
+		_, err := Build(ctx, Sources{Store: s}, Request{Board: &small, Binary: armBinary(t, 0x10000), Out: out, InitBinary: []byte("i")})
+		if !errors.Is(err, image.ErrTooLarge) || !strings.Contains(err.Error(), "the limit is 16 MiB") {
+			t.Errorf("err = %v, want ErrTooLarge naming the limit", err)
+		}
+		if ents, _ := os.ReadDir(out); len(ents) != 0 {
+			t.Errorf("a failed build left %v", ents)
+		}
+	})
+	t.Run("initramfs larger than half the RAM", func(t *testing.T) {
+		s, p := piStore(t, "pi4")
+		tiny := *p
+		tiny.RAMMiB = 1
+		big := fixtureFile(t, append(fixture.TinyELF("arm64"), bytes.Repeat([]byte{7}, 1<<20)...))
+		_, err := Build(ctx, Sources{Store: s}, Request{Board: &tiny, Binary: big, Out: t.TempDir(), InitBinary: []byte("i")})
+		if err == nil || !strings.Contains(err.Error(), "more than half of board pi4's 1 MiB of RAM") {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+func TestImportRejectsPiInputs(t *testing.T) {
+	ctx := context.Background()
+	p, _ := boards.Lookup("pi4")
+	kernel := fixtureFile(t, fixture.ArmKernelDeb(armKernel).Bytes())
+	noStart := t.TempDir()
+	os.WriteFile(filepath.Join(noStart, "fixup4.dat"), []byte("f"), 0o644)
+	os.WriteFile(filepath.Join(noStart, "config.txt"), []byte("c"), 0o644)
+	for _, tt := range []struct {
+		name string
+		pk   Packages
+		want string
+	}{
+		{"firmware dir without start4.elf", Packages{KernelDeb: kernel, FirmwareDir: noStart}, "has no start4.elf, which board pi4 boots with"},
+		{"no firmware", Packages{KernelDeb: kernel}, "board pi4 needs its boot firmware"},
+		{"amd64 kernel", Packages{KernelDeb: fixtureFile(t, fixture.KernelDeb("6.1.0-99-amd64").Bytes()), FirmwareDeb: fixtureFile(t, fixture.RaspiFirmwareDeb().Bytes())}, "the kernel is an x86 bzImage, the board is arm64"},
+		{"two kernels", Packages{KernelDeb: kernel, KernelAPK: kernel}, "give one kernel package"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := oci.OpenStore(t.TempDir())
+			_, err := Import(ctx, s, p, tt.pk)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+			if tags, _ := s.Tags(); len(tags) != 0 {
+				t.Errorf("a failed import stored %v", tags)
+			}
+		})
+	}
+}
