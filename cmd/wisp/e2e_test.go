@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,88 +18,144 @@ import (
 	"github.com/cavaliergopher/cpio"
 	"github.com/klauspost/compress/gzip"
 
+	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/initbin"
 	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/internal/registrytest"
 	"github.com/wispboot/wisp/internal/testenv"
 )
 
-// e2e is what the boot tests share: a store holding a base imported from
-// the real Debian kernel package, and the helloworld binary.
+// e2e is what the boot tests share: one store holding the bases imported
+// from real Debian packages, and the helloworld binary per architecture.
 type e2e struct {
 	cache, helloworld string
 }
 
+// e2eBoards says how to make each board's base: the Debian architecture
+// of its kernel package, and whether it needs raspi-firmware.
+var e2eBoards = map[string]struct {
+	arch     string
+	firmware bool
+}{
+	"qemu-amd64":   {"amd64", false},
+	"qemu-arm64":   {"arm64", false},
+	"qemu-riscv64": {"riscv64", false},
+	"raspi3b":      {"arm64", true},
+}
+
 var (
-	e2eOnce sync.Once
-	e2eEnv  e2e
-	e2eErr  string
+	e2eMu    sync.Mutex
+	e2eDir   string
+	e2eReady = map[string]e2e{}
+	e2eErrs  = map[string]string{}
 )
 
-// setupE2E fetches the kernel package (cached outside the clone), imports
-// it and builds helloworld, once per test binary.
-func setupE2E(t testing.TB) e2e {
+// setupE2E is setupBoard for qemu-amd64.
+func setupE2E(t testing.TB) e2e { return setupBoard(t, "qemu-amd64") }
+
+// setupBoard fetches the board's kernel package (cached outside the clone,
+// checked against apt's index), imports it, and builds helloworld for its
+// architecture, once per test binary.
+func setupBoard(t testing.TB, board string) e2e {
 	t.Helper()
-	testenv.Tool(t, "qemu-system-x86_64", "qemu-system-x86")
-	if _, err := initbin.For("amd64"); err != nil {
+	spec := e2eBoards[board]
+	p, err := boards.Lookup(board)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.QEMU != nil {
+		testenv.Tool(t, p.QEMU.Binary, p.QEMU.Package)
+	}
+	goarch := p.Platform.Architecture
+	if _, err := initbin.For(goarch); err != nil {
 		testenv.Missing(t, "%v", err)
 	}
-	e2eOnce.Do(func() {
-		deb, err := exec.Command("../../scripts/kernel-deb", "amd64").Output()
-		if err != nil {
-			e2eErr = fmt.Sprintf("fetching the Debian kernel package with scripts/kernel-deb: %v", err)
-			return
-		}
+	e2eMu.Lock()
+	defer e2eMu.Unlock()
+	if msg, failed := e2eErrs[board]; failed {
+		testenv.Missing(t, "%s", msg)
+	}
+	if env, ok := e2eReady[board]; ok {
+		return env
+	}
+	env, err := prepare(board, spec.arch, spec.firmware, goarch)
+	if err != nil {
+		e2eErrs[board] = err.Error()
+		testenv.Missing(t, "%v", err)
+	}
+	e2eReady[board] = env
+	return env
+}
+
+func prepare(board, arch string, firmware bool, goarch string) (e2e, error) {
+	if e2eDir == "" {
 		dir, err := os.MkdirTemp("", "wisp-e2e-*")
 		if err != nil {
-			e2eErr = err.Error()
-			return
+			return e2e{}, err
 		}
-		e2eEnv.cache = filepath.Join(dir, "store")
-		r := wisp(context.Background(), "--cache", e2eEnv.cache, "base", "import", "--target", "qemu-amd64", "--kernel-deb", strings.TrimSpace(string(deb)))
-		if r.code != 0 || !strings.HasPrefix(r.stdout, "base-qemu-amd64:") {
-			e2eErr = fmt.Sprintf("base import: %+v", r)
-			return
-		}
-		e2eEnv.helloworld = filepath.Join(dir, "helloworld")
-		cmd := exec.Command("go", "build", "-o", e2eEnv.helloworld, "../../testdata/helloworld")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			e2eErr = fmt.Sprintf("building helloworld: %v\n%s", err, b)
-		}
-	})
-	if e2eErr != "" {
-		testenv.Missing(t, "%s", e2eErr)
+		e2eDir = dir
 	}
-	return e2eEnv
+	deb, err := exec.Command("../../scripts/kernel-deb", arch).Output()
+	if err != nil {
+		return e2e{}, fmt.Errorf("fetching the Debian %s kernel package with scripts/kernel-deb: %v", arch, err)
+	}
+	env := e2e{cache: filepath.Join(e2eDir, "store"), helloworld: filepath.Join(e2eDir, goarch, "helloworld")}
+	args := []string{"--cache", env.cache, "base", "import", "--target", board, "--kernel-deb", strings.TrimSpace(string(deb))}
+	if firmware {
+		fw, err := exec.Command("../../scripts/firmware-deb").Output()
+		if err != nil {
+			return e2e{}, fmt.Errorf("fetching raspi-firmware with scripts/firmware-deb: %v", err)
+		}
+		args = append(args, "--firmware-deb", strings.TrimSpace(string(fw)))
+	}
+	if r := wisp(context.Background(), args...); r.code != 0 || !strings.HasPrefix(r.stdout, "base-"+board+":") {
+		return e2e{}, fmt.Errorf("base import for %s: %+v", board, r)
+	}
+	cmd := exec.Command("go", "build", "-o", env.helloworld, "../../testdata/helloworld")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return e2e{}, fmt.Errorf("building helloworld for %s: %v\n%s", goarch, err, b)
+	}
+	return env, nil
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if e2eEnv.cache != "" {
-		os.RemoveAll(filepath.Dir(e2eEnv.cache))
+	if e2eDir != "" {
+		os.RemoveAll(e2eDir)
 	}
 	os.Exit(code)
 }
 
-// TestBootHelloworld builds the test app, checks the initrd, boots it under
-// TCG and asks it over HTTP who it is: PID 1, uid 65534.
+// TestBootHelloworld builds the test app for each QEMU board, checks the
+// initrd, boots it under TCG and asks it over HTTP who it is: PID 1, uid
+// 65534.
 func TestBootHelloworld(t *testing.T) {
-	env := setupE2E(t)
-	out := t.TempDir()
-	r := wisp(context.Background(), "--cache", env.cache, "build", "--target", "qemu-amd64", "--binary", env.helloworld,
-		"--ip", "10.0.2.15/24", "--gateway", "10.0.2.2", "--dns", "10.0.2.3", "--out", out)
-	if r.code != 0 {
-		t.Fatalf("build: %+v", r)
+	for _, board := range []string{"qemu-amd64", "qemu-arm64", "qemu-riscv64"} {
+		t.Run(board, func(t *testing.T) { bootHelloworld(t, board) })
 	}
-	checkInitrd(t, filepath.Join(out, "initrd.img"))
+}
+
+func bootHelloworld(t *testing.T, board string) {
+	env := setupBoard(t, board)
+	out := t.TempDir()
+	r := wisp(context.Background(), "--cache", env.cache, "build", "--target", board, "--binary", env.helloworld,
+		"--ip", "10.0.2.15/24", "--gateway", "10.0.2.2", "--dns", "10.0.2.3", "--out", out, "--json")
+	var built struct{ Modules []string }
+	if err := json.Unmarshal([]byte(r.stdout), &built); r.code != 0 || err != nil {
+		t.Fatalf("build: %+v (%v)", r, err)
+	}
+	if len(built.Modules) == 0 || !strings.HasSuffix(built.Modules[len(built.Modules)-1], "/virtio_net.ko") {
+		t.Errorf("modules %v, want the virtio-net closure ending in virtio_net.ko", built.Modules)
+	}
+	checkInitrd(t, filepath.Join(out, "initrd.img"), len(built.Modules))
 
 	port := registrytest.FreePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan result, 1)
 	go func() {
-		done <- wisp(ctx, "--cache", env.cache, "run", "--target", "qemu-amd64", "--binary", env.helloworld,
+		done <- wisp(ctx, "--cache", env.cache, "run", "--target", board, "--binary", env.helloworld,
 			"--forward", fmt.Sprintf("%d:8080", port), "--accel", "tcg", "--timeout", "5m")
 	}()
 	reply, err := get(fmt.Sprintf("http://127.0.0.1:%d/", port), done, 3*time.Minute)
@@ -108,8 +165,8 @@ func TestBootHelloworld(t *testing.T) {
 		t.Fatalf("GET /: %v\nconsole:\n%s\nstderr:\n%s", err, r.stdout, r.stderr)
 	}
 	t.Logf("reply: %s", reply)
-	if !strings.Contains(reply, "pid=1 uid=65534 gid=65534") {
-		t.Errorf("reply %q, want pid=1 uid=65534 gid=65534", reply)
+	if want := "pid=1 uid=65534 gid=65534 host=" + board; !strings.Contains(reply, want) {
+		t.Errorf("reply %q, want %q", reply, want)
 	}
 	if r.code != 0 || !strings.Contains(r.stderr, "stopped") {
 		t.Errorf("run after Ctrl-C: exit %d, stderr %q", r.code, r.stderr)
@@ -118,6 +175,57 @@ func TestBootHelloworld(t *testing.T) {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("console lacks %q:\n%s", want, r.stdout)
 		}
+	}
+}
+
+// TestBootRaspi3bImage builds the raspi3b SD-card image, reads kernel,
+// device tree and initrd back out of it with mtools (not with wisp), and
+// boots them on QEMU's raspi3b machine, the console on the mini UART (the
+// second serial port): the app's first line must appear. QEMU's raspi3b
+// has no usable network, so that line is the proof.
+func TestBootRaspi3bImage(t *testing.T) {
+	env := setupBoard(t, "raspi3b")
+	mcopy := testenv.Tool(t, "mcopy", "mtools")
+	fsck := testenv.Tool(t, "fsck.fat", "dosfstools")
+	qemu := testenv.Tool(t, "qemu-system-aarch64", "qemu-system-arm")
+	out := t.TempDir()
+	if r := wisp(context.Background(), "--cache", env.cache, "build", "--target", "raspi3b", "--binary", env.helloworld, "--out", out); r.code != 0 {
+		t.Fatalf("build: %+v", r)
+	}
+	img := filepath.Join(out, "raspi3b.img")
+	b, _ := os.ReadFile(img)
+	part := filepath.Join(t.TempDir(), "boot.part")
+	os.WriteFile(part, b[1<<20:], 0o644)
+	if o, err := exec.Command(fsck, "-n", part).CombinedOutput(); err != nil {
+		t.Fatalf("fsck.fat -n: %v\n%s", err, o)
+	}
+	files := t.TempDir()
+	for _, n := range []string{"kernel8.img", "bcm2837-rpi-3-b.dtb", "initrd.img", "cmdline.txt"} {
+		if o, err := exec.Command(mcopy, "-n", "-i", img+"@@1M", "::"+n, filepath.Join(files, n)).CombinedOutput(); err != nil {
+			t.Fatalf("mcopy %s: %v\n%s", n, err, o)
+		}
+	}
+	cmdline, _ := os.ReadFile(filepath.Join(files, "cmdline.txt"))
+	if !strings.HasPrefix(string(cmdline), "console=ttyS1,115200") {
+		t.Errorf("cmdline.txt = %q", cmdline)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	var console syncBuffer
+	cmd := exec.CommandContext(ctx, qemu, "-M", "raspi3b", "-m", "1G", "-nodefaults", "-display", "none", "-no-reboot",
+		"-serial", "null", "-serial", "stdio",
+		"-kernel", filepath.Join(files, "kernel8.img"), "-dtb", filepath.Join(files, "bcm2837-rpi-3-b.dtb"),
+		"-initrd", filepath.Join(files, "initrd.img"), "-append", strings.TrimSpace(string(cmdline)))
+	cmd.Stdout, cmd.Stderr = &console, &console
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	for !strings.Contains(console.String(), "helloworld: pid 1 uid 65534 listening on :8080") {
+		if ctx.Err() != nil {
+			t.Fatalf("the app's first line did not appear; console:\n%s", console.String())
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
@@ -143,7 +251,7 @@ func TestBinaryExitStopsQEMU(t *testing.T) {
 
 // checkInitrd lists the initrd: the console device, the init, the config,
 // the app and the modules are there; no shell or busybox is.
-func checkInitrd(t *testing.T, file string) {
+func checkInitrd(t *testing.T, file string, wantModules int) {
 	t.Helper()
 	f, err := os.Open(file)
 	if err != nil {
@@ -178,8 +286,8 @@ func checkInitrd(t *testing.T, file string) {
 			t.Errorf("initrd lacks %s", want)
 		}
 	}
-	if modules != 8 {
-		t.Errorf("initrd holds %d modules, want the 8 of the virtio-net closure", modules)
+	if modules != wantModules {
+		t.Errorf("initrd holds %d modules, want the %d of the closure", modules, wantModules)
 	}
 }
 
