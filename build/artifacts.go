@@ -15,6 +15,7 @@ import (
 
 	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/initrd"
+	"github.com/wispboot/wisp/layers"
 )
 
 // Artifact file names in the output directory of a QEMU board.
@@ -26,12 +27,14 @@ const (
 // Artifacts are the files written for a board: kernel and initrd for QEMU
 // boards, a disk image for disk boards.
 type Artifacts struct {
-	Dir    string        `json:"dir"`
-	Kernel string        `json:"-"` // path, QEMU boards
-	Initrd string        `json:"-"` // path, QEMU boards
-	Image  string        `json:"-"` // path, disk boards
-	Files  []File        `json:"files"`
-	Stats  *initrd.Stats `json:"initrd"`
+	Dir    string `json:"dir"`
+	Kernel string `json:"-"` // path, QEMU boards
+	Initrd string `json:"-"` // path, QEMU boards
+	Image  string `json:"-"` // path, disk boards
+	// Cmdline is the kernel command line the appliance was built with.
+	Cmdline string        `json:"cmdline"`
+	Files   []File        `json:"files"`
+	Stats   *initrd.Stats `json:"initrd"`
 }
 
 // File is one written artifact.
@@ -81,7 +84,7 @@ func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir st
 	if !sawKernel {
 		return nil, fmt.Errorf("the image has no boot/%s for board %s", p.Kernel.File, p.Name)
 	}
-	a := &Artifacts{Dir: dir, Kernel: filepath.Join(dir, KernelFile), Initrd: filepath.Join(dir, InitrdFile), Stats: st}
+	a := &Artifacts{Dir: dir, Kernel: filepath.Join(dir, KernelFile), Initrd: filepath.Join(dir, InitrdFile), Stats: st, Cmdline: cmdline(img, p)}
 	for _, f := range []struct {
 		tmp  *os.File
 		dest string
@@ -97,6 +100,17 @@ func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir st
 		}
 	}
 	return a, nil
+}
+
+// cmdline is the kernel command line recorded in the appliance, else the
+// board's.
+func cmdline(img v1.Image, p *boards.Profile) string {
+	if cf, err := img.ConfigFile(); err == nil {
+		if c, ok := cf.Config.Labels[layers.LabelCmdline]; ok {
+			return c
+		}
+	}
+	return p.Kernel.Cmdline
 }
 
 // flatten writes img's initrd to w, sends boot/ files to boot, and checks

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
@@ -34,6 +37,22 @@ type Request struct {
 	Init     string
 	Network  *config.Network // nil: no network configuration
 	Hostname string          // "" means the board name
+	// NTP servers set the clock at boot; ClockFloor (Unix seconds) is the
+	// earliest time the clock may show, 0 meaning ClockFloor().
+	NTP        []string
+	ClockFloor int64
+	// Capabilities are kept as ambient capabilities; Sysctls are set at
+	// boot; TmpSize bounds /tmp; CmdlineAppend is added to the board's
+	// kernel command line.
+	Capabilities  []string
+	Sysctls       []config.Sysctl
+	TmpSize       string
+	CmdlineAppend string
+	// Layers are extra layers, stacked in order before the app: tar files,
+	// directories, or image references (all their layers). CACerts is a
+	// PEM bundle installed as /etc/ssl/certs/ca-certificates.crt.
+	Layers  []string
+	CACerts string
 	// User, Args and Env override what an image binary's config says;
 	// nil means "as the image says" (65534:65534, no args, no env for a
 	// file). Env entries override image entries of the same name.
@@ -90,6 +109,10 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 		}
 		return nil, err
 	}
+	extra, err := src.extraLayers(ctx, req)
+	if err != nil {
+		return nil, err
+	}
 	base, baseRef, err := src.baseImage(ctx, p, req.Base)
 	if err != nil {
 		return nil, err
@@ -126,7 +149,7 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 	labels := map[string]string{
 		layers.LabelKind:          layers.KindAppliance,
 		layers.LabelBoard:         p.Name,
-		layers.LabelCmdline:       p.Kernel.Cmdline,
+		layers.LabelCmdline:       strings.TrimSpace(p.Kernel.Cmdline + " " + req.CmdlineAppend),
 		layers.LabelKernelVersion: baseCfg.Config.Labels[layers.LabelKernelVersion],
 		layers.LabelBase:          baseRef,
 		layers.LabelBinary:        bin.source,
@@ -140,7 +163,7 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 		Cmd:        cfg.Exec.Args[1:],
 		Env:        cfg.Exec.Env,
 		User:       fmt.Sprintf("%d:%d", cfg.User.UID, cfg.User.GID),
-	}, append(kernel, mods, ini, app, conf)...)
+	}, slices.Concat(kernel, []mutate.Addendum{mods, ini}, extra, []mutate.Addendum{app, conf})...)
 	if err != nil {
 		return nil, err
 	}
@@ -238,15 +261,38 @@ func appConfig(req Request, bin *binary, dest string, load []string) (*config.Co
 	}
 	if req.User != nil {
 		user = *req.User
+		if user.UID == 0 && req.Warn != nil {
+			fmt.Fprintln(req.Warn, "warning: the binary will run as root (--user 0:0); an appliance's one process rarely needs to, and --cap can grant single privileges instead")
+		}
+	}
+	floor := req.ClockFloor
+	if floor == 0 {
+		floor = ClockFloor()
 	}
 	return &config.Config{
-		Version:  config.Version,
-		Hostname: host,
-		Modules:  load,
-		Network:  network,
-		User:     user,
-		Exec:     config.Exec{Path: dest, Args: append([]string{path.Base(dest)}, args...), Env: env},
+		Version:      config.Version,
+		Hostname:     host,
+		Modules:      load,
+		Sysctls:      req.Sysctls,
+		TmpSize:      req.TmpSize,
+		Network:      network,
+		Clock:        config.Clock{Floor: floor, NTP: req.NTP},
+		User:         user,
+		Capabilities: req.Capabilities,
+		Exec:         config.Exec{Path: dest, Args: append([]string{path.Base(dest)}, args...), Env: env},
 	}, nil
+}
+
+// ClockFloor is the default earliest time of an appliance's clock, its
+// build time: SOURCE_DATE_EPOCH when set (the reproducible-builds
+// definition of build time), else the current day, midnight UTC — so that
+// rebuilds on one day are identical, and certificates issued before the
+// build are valid on boards without a real-time clock.
+func ClockFloor() int64 {
+	if os.Getenv("SOURCE_DATE_EPOCH") != "" {
+		return layers.Epoch().Unix()
+	}
+	return time.Now().UTC().Truncate(24 * time.Hour).Unix()
 }
 
 // numericUser reads an image config User: "UID" or "UID:GID" (GID

@@ -47,7 +47,7 @@ func staticBinary(t *testing.T) string {
 func request(p *boards.Profile, bin, out string) Request {
 	return Request{
 		Board: p, Binary: bin, Out: out, InitBinary: []byte("stand-in init"), Version: "test",
-		Network: &config.Network{Addresses: []string{"10.0.2.15/24"}, Gateway: "10.0.2.2", DNS: []string{"10.0.2.3"}},
+		Network: &config.Network{Addresses: []string{"10.0.2.15/24"}, Gateways: []string{"10.0.2.2"}, DNS: []string{"10.0.2.3"}},
 	}
 }
 

@@ -28,6 +28,10 @@ type Description struct {
 	Hostname      string          `json:"hostname,omitempty"`
 	Network       *config.Network `json:"network,omitempty"`
 	Modules       []string        `json:"modules,omitempty"`
+	Capabilities  []string        `json:"capabilities,omitempty"`
+	Sysctls       []config.Sysctl `json:"sysctls,omitempty"`
+	TmpSize       string          `json:"tmpSize,omitempty"`
+	Clock         *config.Clock   `json:"clock,omitempty"`
 }
 
 // LayerInfo is one layer of a Description.
@@ -77,6 +81,7 @@ func Describe(img v1.Image, ref string) (*Description, error) {
 	desc.Entrypoint = []string{c.Exec.Path}
 	desc.Args = c.Exec.Args[1:]
 	desc.Env, desc.User, desc.Hostname, desc.Network, desc.Modules = c.Exec.Env, &c.User, c.Hostname, c.Network, c.Modules
+	desc.Capabilities, desc.Sysctls, desc.TmpSize, desc.Clock = c.Capabilities, c.Sysctls, c.TmpSize, &c.Clock
 	return desc, nil
 }
 

@@ -68,7 +68,7 @@ func writeDisk(ctx context.Context, img v1.Image, p *boards.Profile, dir string)
 	}
 	if err := errors.Join(
 		os.WriteFile(filepath.Join(stage, piConfig), configTxt, 0o644),
-		os.WriteFile(filepath.Join(stage, piCmdline), image.CmdlineTxt(p.Kernel.Cmdline), 0o644),
+		os.WriteFile(filepath.Join(stage, piCmdline), image.CmdlineTxt(cmdline(img, p)), 0o644),
 	); err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func writeDisk(ctx context.Context, img v1.Image, p *boards.Profile, dir string)
 	if err != nil {
 		return nil, fmt.Errorf("board %s: %w", p.Name, err)
 	}
-	a := &Artifacts{Dir: dir, Image: out, Stats: st}
+	a := &Artifacts{Dir: dir, Image: out, Stats: st, Cmdline: cmdline(img, p)}
 	return a, a.add(out)
 }
 

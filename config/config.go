@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/netip"
+	"regexp"
+	"strings"
 )
 
 // Path is where the config layer puts the configuration in the appliance.
@@ -14,22 +15,44 @@ const Path = "/etc/wisp/config.json"
 // Version is the schema version wisp writes. The init refuses other versions.
 const Version = 1
 
-// Config is the whole configuration of one appliance.
+// Config is the whole configuration of one appliance, applied by the init
+// in this order: mounts, modules, sysctls, clock floor, hostname, network,
+// resolv.conf, clock by NTP, user and capabilities, exec.
 type Config struct {
 	Version  int      `json:"version"`
 	Hostname string   `json:"hostname"`
 	Modules  []string `json:"modules,omitempty"` // absolute .ko paths, in load order
-	Network  *Network `json:"network,omitempty"`
-	User     User     `json:"user"`
-	Exec     Exec     `json:"exec"`
+	Sysctls  []Sysctl `json:"sysctls,omitempty"` // written in order
+	// TmpSize is the size option of the /tmp tmpfs ("64m", "25%"); ""
+	// is the kernel's default (half the RAM).
+	TmpSize string   `json:"tmpSize,omitempty"`
+	Network *Network `json:"network,omitempty"`
+	Clock   Clock    `json:"clock"`
+	User    User     `json:"user"`
+	// Capabilities are kept, as ambient capabilities, across the change to
+	// User and the exec; every other one is dropped. Names as in
+	// capabilities(7): CAP_NET_BIND_SERVICE.
+	Capabilities []string `json:"capabilities,omitempty"`
+	Exec         Exec     `json:"exec"`
 }
 
-// Network is the static configuration of the board's one interface.
-type Network struct {
-	Interface string   `json:"interface"`
-	Addresses []string `json:"addresses"` // CIDR, e.g. 10.0.2.15/24
-	Gateway   string   `json:"gateway,omitempty"`
-	DNS       []string `json:"dns,omitempty"`
+// Sysctl is one kernel parameter, by its dotted name.
+type Sysctl struct {
+	Key   string `json:"key"`   // like net.ipv4.ip_forward
+	Value string `json:"value"` // written to /proc/sys/net/ipv4/ip_forward
+}
+
+// Clock says how the init sets the time. Boards without a real-time clock
+// start in 1970, where no TLS certificate is valid yet.
+type Clock struct {
+	// Floor is a Unix time the clock is never left earlier than: if the
+	// clock reads less at boot, it is set to Floor.
+	Floor int64 `json:"floor"`
+	// NTP servers (host or IP, optional :port) asked by SNTP after the
+	// network is up; the first answer sets the clock.
+	NTP []string `json:"ntp,omitempty"`
+	// NTPTimeoutMs bounds the wait for an answer; 0 means 5000.
+	NTPTimeoutMs int `json:"ntpTimeoutMs,omitempty"`
 }
 
 // User is the numeric identity the binary runs as.
@@ -62,68 +85,48 @@ func Decode(r io.Reader) (*Config, error) {
 	return &c, nil
 }
 
+// sysctlKey is what a sysctl name may look like (no path tricks).
+var sysctlKey = regexp.MustCompile(`^[a-z0-9_]+(\.[a-zA-Z0-9_\-]+)+$`)
+
+// tmpSize is the form of a tmpfs size option.
+var tmpSize = regexp.MustCompile(`^[0-9]+[kmgKMG%]?$`)
+
 // Validate reports the first inconsistency in c.
 func (c *Config) Validate() error {
-	if c.Version != Version {
+	switch {
+	case c.Version != Version:
 		return fmt.Errorf("config version %d, want %d", c.Version, Version)
-	}
-	if c.Exec.Path == "" || c.Exec.Path[0] != '/' {
+	case c.Exec.Path == "" || c.Exec.Path[0] != '/':
 		return fmt.Errorf("exec path %q is not absolute", c.Exec.Path)
-	}
-	if len(c.Exec.Args) == 0 {
+	case len(c.Exec.Args) == 0:
 		return errors.New("exec args are empty: argv[0] is required")
+	case c.User.UID == 1<<32-1 || c.User.GID == 1<<32-1:
+		return fmt.Errorf("user %d:%d: 4294967295 is not an id", c.User.UID, c.User.GID)
+	case c.TmpSize != "" && !tmpSize.MatchString(c.TmpSize):
+		return fmt.Errorf("tmp size %q is not a size like 64m or 25%%", c.TmpSize)
+	case c.Clock.NTPTimeoutMs < 0:
+		return fmt.Errorf("NTP timeout %d ms is negative", c.Clock.NTPTimeoutMs)
+	}
+	for _, m := range c.Modules {
+		if !strings.HasPrefix(m, "/") {
+			return fmt.Errorf("module path %q is not absolute", m)
+		}
+	}
+	for _, s := range c.Sysctls {
+		if !sysctlKey.MatchString(s.Key) || strings.Contains(s.Key, "..") {
+			return fmt.Errorf("sysctl %q is not a kernel parameter name like net.ipv4.ip_forward", s.Key)
+		}
+	}
+	for _, e := range c.Exec.Env {
+		if k, _, ok := strings.Cut(e, "="); !ok || k == "" {
+			return fmt.Errorf("environment entry %q is not K=V", e)
+		}
+	}
+	if _, err := Capabilities(c.Capabilities); err != nil {
+		return err
 	}
 	if c.Network != nil {
 		return c.Network.Validate()
 	}
 	return nil
-}
-
-// Validate checks addresses, gateway and DNS servers. The gateway must lie
-// inside the subnet of one of the addresses of its family.
-func (n *Network) Validate() error {
-	if n.Interface == "" {
-		return errors.New("network interface is empty")
-	}
-	prefixes, err := n.Prefixes()
-	if err != nil {
-		return err
-	}
-	if n.Gateway != "" {
-		gw, err := netip.ParseAddr(n.Gateway)
-		if err != nil {
-			return fmt.Errorf("gateway %q is not an IP address", n.Gateway)
-		}
-		if !reachable(gw, prefixes) {
-			return fmt.Errorf("gateway %s is outside the subnets of %v", gw, n.Addresses)
-		}
-	}
-	for _, s := range n.DNS {
-		if _, err := netip.ParseAddr(s); err != nil {
-			return fmt.Errorf("DNS server %q is not an IP address", s)
-		}
-	}
-	return nil
-}
-
-// Prefixes parses the addresses.
-func (n *Network) Prefixes() ([]netip.Prefix, error) {
-	var ps []netip.Prefix
-	for _, s := range n.Addresses {
-		p, err := netip.ParsePrefix(s)
-		if err != nil {
-			return nil, fmt.Errorf("address %q is not in CIDR form (like 10.0.2.15/24)", s)
-		}
-		ps = append(ps, p)
-	}
-	return ps, nil
-}
-
-func reachable(gw netip.Addr, prefixes []netip.Prefix) bool {
-	for _, p := range prefixes {
-		if p.Masked().Contains(gw) && p.Addr() != gw {
-			return true
-		}
-	}
-	return false
 }

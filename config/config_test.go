@@ -8,7 +8,7 @@ import (
 func valid() *Config {
 	return &Config{Version: Version, Hostname: "h", User: Nobody,
 		Exec:    Exec{Path: "/app/svc", Args: []string{"svc"}},
-		Network: &Network{Interface: "eth0", Addresses: []string{"10.0.2.15/24"}, Gateway: "10.0.2.2", DNS: []string{"10.0.2.3"}}}
+		Network: &Network{Interface: "eth0", Addresses: []string{"10.0.2.15/24"}, Gateways: []string{"10.0.2.2"}, DNS: []string{"10.0.2.3"}}}
 }
 
 func TestValidate(t *testing.T) {
@@ -21,19 +21,40 @@ func TestValidate(t *testing.T) {
 		{"no network", func(c *Config) { c.Network = nil }, ""},
 		{"IPv6 with an IPv6 gateway", func(c *Config) {
 			c.Network.Addresses = []string{"fd00::15/64"}
-			c.Network.Gateway = "fd00::1"
+			c.Network.Gateways = []string{"fd00::1"}
 		}, ""},
-		{"dual stack, IPv6 gateway", func(c *Config) {
+		{"dual stack, two gateways", func(c *Config) {
 			c.Network.Addresses = append(c.Network.Addresses, "fd00::15/64")
-			c.Network.Gateway = "fd00::1"
+			c.Network.Gateways = append(c.Network.Gateways, "fd00::1")
 		}, ""},
-		{"gateway outside the subnet", func(c *Config) { c.Network.Gateway = "10.0.3.1" }, "outside the subnets"},
-		{"gateway is the address", func(c *Config) { c.Network.Gateway = "10.0.2.15" }, "outside the subnets"},
+		{"link-local IPv6 gateway", func(c *Config) {
+			c.Network.Addresses = append(c.Network.Addresses, "fd00::15/64")
+			c.Network.Gateways = append(c.Network.Gateways, "fe80::1")
+		}, ""},
+		{"two IPv4 gateways", func(c *Config) { c.Network.Gateways = []string{"10.0.2.2", "10.0.2.3"} }, "two IPv4 gateways"},
+		{"gateway outside the subnet", func(c *Config) { c.Network.Gateways = []string{"10.0.3.1"} }, "outside the subnets"},
+		{"gateway is the address", func(c *Config) { c.Network.Gateways = []string{"10.0.2.15"} }, "outside the subnets"},
 		{"IPv4 gateway for an IPv6 address", func(c *Config) {
 			c.Network.Addresses = []string{"fd00::15/64"}
 		}, "outside the subnets"},
 		{"address without prefix", func(c *Config) { c.Network.Addresses = []string{"10.0.2.15"} }, "not in CIDR form"},
-		{"bad gateway", func(c *Config) { c.Network.Gateway = "router" }, "not an IP address"},
+		{"bad gateway", func(c *Config) { c.Network.Gateways = []string{"router"} }, "not an IP address"},
+		{"DHCP", func(c *Config) { c.Network = &Network{Interface: "eth0", DHCP: true, Search: []string{"example.org"}} }, ""},
+		{"DHCP with a static IPv6 address", func(c *Config) {
+			c.Network = &Network{Interface: "eth0", DHCP: true, Addresses: []string{"fd00::15/64"}, Gateways: []string{"fd00::1"}}
+		}, ""},
+		{"DHCP and a static IPv4 address", func(c *Config) { c.Network.DHCP = true }, "address 10.0.2.15/24 and DHCP both configure IPv4"},
+		{"neither DHCP nor an address", func(c *Config) { c.Network = &Network{Interface: "eth0"} }, "neither DHCP nor an address"},
+		{"bad search domain", func(c *Config) { c.Network.Search = []string{"not a domain"} }, "search domain"},
+		{"capability", func(c *Config) { c.Capabilities = []string{"CAP_NET_BIND_SERVICE", "net_raw"} }, ""},
+		{"unknown capability", func(c *Config) { c.Capabilities = []string{"CAP_FLY"} }, `"CAP_FLY" is not a Linux capability`},
+		{"sysctl", func(c *Config) { c.Sysctls = []Sysctl{{"net.ipv4.ip_forward", "1"}} }, ""},
+		{"sysctl climbing out of /proc/sys", func(c *Config) { c.Sysctls = []Sysctl{{"net/../../etc", "1"}} }, "not a kernel parameter"},
+		{"tmp size", func(c *Config) { c.TmpSize = "64m" }, ""},
+		{"bad tmp size", func(c *Config) { c.TmpSize = "64 MB" }, "not a size"},
+		{"uid -1", func(c *Config) { c.User.UID = 1<<32 - 1 }, "not an id"},
+		{"relative module", func(c *Config) { c.Modules = []string{"kernel/x.ko"} }, "not absolute"},
+		{"env without =", func(c *Config) { c.Exec.Env = []string{"NOPE"} }, "not K=V"},
 		{"bad DNS", func(c *Config) { c.Network.DNS = []string{"dns.example"} }, `DNS server "dns.example"`},
 		{"no interface", func(c *Config) { c.Network.Interface = "" }, "interface is empty"},
 		{"other version", func(c *Config) { c.Version = 2 }, "config version 2"},

@@ -42,7 +42,7 @@ func TestNetworkNetns(t *testing.T) {
 		b := &boot{cfg: &config.Config{Network: &config.Network{
 			Interface: "lo",
 			Addresses: []string{"10.9.0.1/24", "fd00::1/64"},
-			Gateway:   "10.9.0.2",
+			Gateways:  []string{"10.9.0.2"},
 		}}}
 		detail, err := setupNetwork(b)
 		if err != nil {
@@ -79,7 +79,7 @@ func TestWaitLinkNetns(t *testing.T) {
 		b := &boot{cfg: &config.Config{Network: &config.Network{
 			Interface: "eth9",
 			Addresses: []string{"10.9.0.1/24", "fd00::1/64"},
-			Gateway:   "fd00::2",
+			Gateways:  []string{"fd00::2"},
 		}}}
 		start := time.Now()
 		if _, err := setupNetwork(b); err != nil {

@@ -20,11 +20,13 @@ func setupNetwork(b *boot) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var gw netip.Addr
-	if n.Gateway != "" {
-		if gw, err = netip.ParseAddr(n.Gateway); err != nil {
+	var gws []netip.Addr
+	for _, g := range n.Gateways {
+		gw, err := netip.ParseAddr(g)
+		if err != nil {
 			return "", fmt.Errorf("parsing gateway: %w", err)
 		}
+		gws = append(gws, gw)
 	}
 
 	c, err := dialRoute(0)
@@ -53,7 +55,7 @@ func setupNetwork(b *boot) (string, error) {
 		}
 	}
 	detail := n.Interface + " " + strings.Join(n.Addresses, " ")
-	if gw.IsValid() {
+	for _, gw := range gws {
 		if _, err := c.request(addDefaultRoute(index, gw)); err != nil {
 			return "", fmt.Errorf("adding default route via %s: %w", gw, err)
 		}

@@ -32,7 +32,8 @@ func Init(bin []byte) (mutate.Addendum, error) {
 	return addendum(RoleInit, "init", Bytes("init", 0o755, bin))
 }
 
-// Config is the config layer: c as /etc/wisp/config.json.
+// Config is the config layer: c as /etc/wisp/config.json, with the /etc
+// files it implies (passwd, group, hosts, nsswitch.conf, resolv.conf).
 func Config(c *config.Config) (mutate.Addendum, error) {
 	if err := c.Validate(); err != nil {
 		return mutate.Addendum{}, err
@@ -43,7 +44,8 @@ func Config(c *config.Config) (mutate.Addendum, error) {
 	if err := enc.Encode(c); err != nil {
 		return mutate.Addendum{}, err
 	}
-	return addendum(RoleConfig, "config", Bytes(config.Path, 0o644, buf.Bytes()))
+	files := append(etcFiles(c), Bytes(config.Path, 0o644, buf.Bytes()))
+	return addendum(RoleConfig, "config", files...)
 }
 
 func addendum(r Role, what string, files ...File) (mutate.Addendum, error) {

@@ -35,6 +35,11 @@ defaults (--arg, --env, --user override them).`,
   wisp build --target qemu-amd64 --binary ghcr.io/org/svc:1.4 --push ghcr.io/org/svc-appliance:1.4`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			if f.file != "" {
+				if err := applyWispFile(c.Flags(), f.file); err != nil {
+					return err
+				}
+			}
 			req, err := f.request()
 			if err != nil {
 				return err

@@ -10,29 +10,45 @@ import (
 
 	"github.com/wispboot/wisp/build"
 	"github.com/wispboot/wisp/config"
+	"github.com/wispboot/wisp/layers"
 )
 
-// buildFlags are the flags build and run share.
+// buildFlags are the flags build and run share; wisp.json (-f) can set
+// every one of them.
 type buildFlags struct {
+	file                                             string
 	target, binary, binaryPath, base, init, tag, out string
-	ip, gateway, hostname, user                      string
-	dns, args, env                                   []string
+	hostname, user, cmdlineAppend, tmpSize, caCerts  string
+	dhcp                                             bool
+	ip, gateway, dns, search, ntp                    []string
+	args, env, caps, sysctls, layers                 []string
 }
 
 func (f *buildFlags) register(fs *pflag.FlagSet) {
+	fs.StringVarP(&f.file, "file", "f", "", "read the flags from this wisp.json (flags given on the command line win; paths in it are relative to it)")
 	fs.StringVar(&f.target, "target", "", "board name (see wisp targets) or a profile .json file")
 	fs.StringVar(&f.binary, "binary", "", "the static binary: a local file, or an image reference whose entrypoint is the binary")
 	fs.StringVar(&f.binaryPath, "binary-path", "", "path of the binary inside the --binary image, when its entrypoint is a wrapper")
 	fs.StringVar(&f.base, "base", "", "board base: a store tag or digest, or a registry reference (default: the latest import, else the board's default base)")
 	fs.StringVar(&f.init, "init", "", "an init image reference to use instead of the init embedded in wisp")
-	fs.StringVar(&f.user, "user", "", "UID:GID the binary runs as (default the image's numeric user, else 65534:65534)")
 	fs.StringVar(&f.tag, "tag", "", "store tag for the appliance (default BINARY:BOARD)")
-	fs.StringVar(&f.ip, "ip", "", "static address of the board's interface in CIDR form, like 10.0.2.15/24")
-	fs.StringVar(&f.gateway, "gateway", "", "default gateway, inside the --ip subnet")
-	fs.StringSliceVar(&f.dns, "dns", nil, "DNS server (repeatable)")
 	fs.StringVar(&f.hostname, "hostname", "", "host name (default the board name)")
+	fs.BoolVar(&f.dhcp, "dhcp", false, "configure the board's interface by DHCPv4 (address, router, DNS, domain)")
+	fs.StringArrayVar(&f.ip, "ip", nil, "static address in CIDR form, like 10.0.2.15/24 or fd00::15/64 (repeatable)")
+	fs.StringArrayVar(&f.gateway, "gateway", nil, "default gateway, inside an --ip subnet; one per address family (repeatable)")
+	fs.StringArrayVar(&f.dns, "dns", nil, "DNS server (repeatable)")
+	fs.StringArrayVar(&f.search, "search", nil, "DNS search domain (repeatable)")
+	fs.StringArrayVar(&f.ntp, "ntp", nil, "NTP server to set the clock from at boot (repeatable); without one the clock is never earlier than the build time")
+	fs.StringVar(&f.user, "user", "", "UID:GID the binary runs as (default the image's numeric user, else 65534:65534)")
+	fs.StringArrayVar(&f.caps, "cap", nil, "capability the binary keeps, like CAP_NET_BIND_SERVICE (repeatable); all others are dropped")
 	fs.StringArrayVar(&f.args, "arg", nil, "argument passed to the binary (repeatable; replaces the image's arguments)")
 	fs.StringArrayVar(&f.env, "env", nil, "environment variable K=V for the binary (repeatable; overrides the image's)")
+	fs.StringArrayVar(&f.sysctls, "sysctl", nil, "kernel parameter KEY=VALUE set at boot, like net.core.somaxconn=1024 (repeatable)")
+	fs.StringVar(&f.cmdlineAppend, "cmdline-append", "", "text added to the board's kernel command line")
+	fs.StringVar(&f.tmpSize, "tmp-size", "", "size of the /tmp tmpfs, like 64m or 25% (default: half the RAM)")
+	fs.StringArrayVar(&f.layers, "layer", nil, "extra layer before the app: a tar file, a directory or an image reference (repeatable, in order)")
+	fs.StringVar(&f.caCerts, "ca-certs", "", "CA bundle (PEM) to install as /etc/ssl/certs/ca-certificates.crt; --ca-certs alone takes the host's")
+	fs.Lookup("ca-certs").NoOptDefVal = layers.HostCACerts
 }
 
 // request turns the flags into a build request; errors name the flag.
@@ -46,7 +62,8 @@ func (f *buildFlags) request() (build.Request, error) {
 	}
 	req := build.Request{
 		Board: p, Binary: f.binary, BinaryPath: f.binaryPath, Base: f.base, Init: f.init, Tag: f.tag, Out: f.out,
-		Hostname: f.hostname, Args: f.args, Env: f.env, Version: version,
+		Hostname: f.hostname, Args: f.args, Env: f.env, Version: version, NTP: f.ntp,
+		CmdlineAppend: f.cmdlineAppend, TmpSize: f.tmpSize, Layers: f.layers, CACerts: f.caCerts,
 	}
 	if f.user != "" {
 		u, err := parseUser(f.user)
@@ -60,6 +77,20 @@ func (f *buildFlags) request() (build.Request, error) {
 			return build.Request{}, fmt.Errorf("--env %q is not K=V", e)
 		}
 	}
+	for _, c := range f.caps {
+		name, err := config.CapabilityName(c)
+		if err != nil {
+			return build.Request{}, fmt.Errorf("--cap: %w", err)
+		}
+		req.Capabilities = append(req.Capabilities, name)
+	}
+	for _, s := range f.sysctls {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || k == "" {
+			return build.Request{}, fmt.Errorf("--sysctl %q is not KEY=VALUE", s)
+		}
+		req.Sysctls = append(req.Sysctls, config.Sysctl{Key: k, Value: v})
+	}
 	if req.Network, err = f.network(p.Network.Interface); err != nil {
 		return build.Request{}, err
 	}
@@ -67,19 +98,25 @@ func (f *buildFlags) request() (build.Request, error) {
 }
 
 func (f *buildFlags) network(iface string) (*config.Network, error) {
-	if f.ip == "" {
-		if f.gateway != "" || len(f.dns) > 0 {
-			return nil, fmt.Errorf("--gateway and --dns need --ip")
+	if len(f.ip) == 0 && !f.dhcp {
+		if len(f.gateway) > 0 || len(f.dns) > 0 || len(f.search) > 0 {
+			return nil, fmt.Errorf("--gateway, --dns and --search need --ip or --dhcp")
 		}
 		return nil, nil
 	}
-	if _, err := netip.ParsePrefix(f.ip); err != nil {
-		return nil, fmt.Errorf("--ip %q is not an address in CIDR form (like 10.0.2.15/24)", f.ip)
+	n := &config.Network{Interface: iface, DHCP: f.dhcp, Addresses: f.ip, Gateways: f.gateway, DNS: f.dns, Search: f.search}
+	for _, ip := range f.ip {
+		p, err := netip.ParsePrefix(ip)
+		if err != nil {
+			return nil, fmt.Errorf("--ip %q is not an address in CIDR form (like 10.0.2.15/24)", ip)
+		}
+		if f.dhcp && p.Addr().Is4() {
+			return nil, fmt.Errorf("--dhcp and --ip %s both configure IPv4: choose one", ip)
+		}
 	}
-	n := &config.Network{Interface: iface, Addresses: []string{f.ip}, Gateway: f.gateway, DNS: f.dns}
-	if f.gateway != "" {
-		if _, err := netip.ParseAddr(f.gateway); err != nil {
-			return nil, fmt.Errorf("--gateway %q is not an IP address", f.gateway)
+	for _, g := range f.gateway {
+		if _, err := netip.ParseAddr(g); err != nil {
+			return nil, fmt.Errorf("--gateway %q is not an IP address", g)
 		}
 	}
 	for _, d := range f.dns {
@@ -88,7 +125,7 @@ func (f *buildFlags) network(iface string) (*config.Network, error) {
 		}
 	}
 	if err := n.Validate(); err != nil {
-		return nil, fmt.Errorf("--gateway: %w", err)
+		return nil, fmt.Errorf("network: %w", err)
 	}
 	return n, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -75,6 +76,10 @@ func TestBadInput(t *testing.T) {
 	aFile := filepath.Join(dir, "a-file")
 	os.WriteFile(aFile, nil, 0o644)
 	out := filepath.Join(t.TempDir(), "out")
+	hostile := filepath.Join(dir, "hostile.tar")
+	os.WriteFile(hostile, hostileTar(), 0o644)
+	badFile := filepath.Join(dir, "wisp.json")
+	os.WriteFile(badFile, []byte(`{"target": "qemu-amd64", "ipp": ["10.0.2.15/24"]}`), 0o644)
 
 	build := func(extra ...string) []string {
 		return append([]string{"--cache", cache, "build", "--target", "qemu-amd64", "--out", out}, extra...)
@@ -92,7 +97,15 @@ func TestBadInput(t *testing.T) {
 		{"unknown target", []string{"build", "--target", "pi9", "--binary", good}, `unknown board "pi9" (known: pi4, pi5, qemu-amd64, qemu-arm64, qemu-riscv64, raspi3b)`},
 		{"bad CIDR", build("--binary", good, "--ip", "10.0.2.15"), `--ip "10.0.2.15" is not an address in CIDR form`},
 		{"gateway outside the subnet", build("--binary", good, "--ip", "10.0.2.15/24", "--gateway", "10.0.3.1"), "gateway 10.0.3.1 is outside the subnets of [10.0.2.15/24]"},
-		{"gateway without ip", build("--binary", good, "--gateway", "10.0.2.2"), "--gateway and --dns need --ip"},
+		{"gateway without ip", build("--binary", good, "--gateway", "10.0.2.2"), "--gateway, --dns and --search need --ip or --dhcp"},
+		{"dhcp and ip", build("--binary", good, "--dhcp", "--ip", "10.0.2.15/24"), "--dhcp and --ip 10.0.2.15/24 both configure IPv4: choose one"},
+		{"unknown capability", build("--binary", good, "--cap", "CAP_FLY"), `--cap: "CAP_FLY" is not a Linux capability`},
+		{"bad sysctl", build("--binary", good, "--sysctl", "vm.swappiness"), `--sysctl "vm.swappiness" is not KEY=VALUE`},
+		{"bad user", build("--binary", good, "--user", "root"), `--user "root" is not UID:GID`},
+		{"hostile layer", build("--binary", good, "--layer", hostile), "entry outside the root: \"../../etc/passwd\""},
+		{"missing layer", build("--binary", good, "--layer", "/nonexistent.tar"), "--layer /nonexistent.tar: stat /nonexistent.tar: no such file or directory, and it is not a registry reference"},
+		{"unknown key in wisp.json", build("-f", badFile), "unknown key $.ipp"},
+		{"missing wisp.json", build("-f", "/nonexistent/wisp.json"), "-f: open /nonexistent/wisp.json"},
 		{"bad env", build("--binary", good, "--env", "NOEQUALS"), `--env "NOEQUALS" is not K=V`},
 		{"no base in the store", build("--binary", good, "--pull", "never"), "no base for qemu-amd64 in the local store"},
 		{"no base, default base unreachable", build("--binary", good), "import one with `wisp base import"},
@@ -135,4 +148,14 @@ func TestValidateOK(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "ok for qemu-amd64") {
 		t.Errorf("validate = %+v", r)
 	}
+}
+
+// hostileTar is a tar whose one entry climbs out of the root.
+func hostileTar() []byte {
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	tw.WriteHeader(&tar.Header{Name: "../../etc/passwd", Typeflag: tar.TypeReg, Mode: 0o644, Size: 2})
+	tw.Write([]byte("x\n"))
+	tw.Close()
+	return b.Bytes()
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -57,7 +58,19 @@ or a registry reference (pulled into the store by the --pull policy).`,
 				row("user", fmt.Sprintf("%d:%d", d.User.UID, d.User.GID))
 				row("hostname", d.Hostname)
 				if n := d.Network; n != nil {
-					row("network", fmt.Sprintf("%s %s gateway %s dns %s", n.Interface, strings.Join(n.Addresses, ","), n.Gateway, strings.Join(n.DNS, ",")))
+					how := strings.Join(n.Addresses, ",")
+					if n.DHCP {
+						how = strings.TrimSuffix("dhcp "+how, " ")
+					}
+					row("network", fmt.Sprintf("%s %s gateways %s dns %s search %s", n.Interface, how, strings.Join(n.Gateways, ","), strings.Join(n.DNS, ","), strings.Join(n.Search, ",")))
+				}
+				row("caps", strings.Join(d.Capabilities, " "))
+				for _, sc := range d.Sysctls {
+					row("sysctl", sc.Key+"="+sc.Value)
+				}
+				row("tmp size", d.TmpSize)
+				if c := d.Clock; c != nil {
+					row("clock", fmt.Sprintf("not before %s; ntp %s", time.Unix(c.Floor, 0).UTC().Format(time.RFC3339), strings.Join(c.NTP, ",")))
 				}
 				row("modules", fmt.Sprint(len(d.Modules)))
 			}

@@ -42,6 +42,11 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
   wisp run localhost:5000/svc-appliance:1.4 --forward 8080:8080`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			if f.file != "" {
+				if err := applyWispFile(c.Flags(), f.file); err != nil {
+					return err
+				}
+			}
 			var fwd []qemu.Forward
 			for _, s := range forwards {
 				fw, err := qemu.ParseForward(s)
@@ -89,8 +94,8 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 				name, p = app.Ref, app.Board
 			} else {
 				// QEMU user networking's addresses, for boards with a NIC there.
-				if p, err := boards.Lookup(f.target); err == nil && f.ip == "" && p.QEMU != nil && p.QEMU.NIC != "" {
-					f.ip, f.gateway = userNetIP, userNetGateway
+				if p, err := boards.Lookup(f.target); err == nil && len(f.ip) == 0 && !f.dhcp && p.QEMU != nil && p.QEMU.NIC != "" {
+					f.ip, f.gateway = []string{userNetIP}, []string{userNetGateway}
 					if len(f.dns) == 0 {
 						f.dns = []string{userNetDNS}
 					}
@@ -122,7 +127,7 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 			chosen, _ := qemu.ChooseAccel(accel)
 			fmt.Fprintf(c.ErrOrStderr(), "booting %s on %s (%s)%s; Ctrl-C stops\n", name, p.Name, chosen, describeForwards(fwd))
 			err = qemu.Run(ctx, qemu.Config{
-				Board: p, Kernel: kernel, Initrd: initrd, DTB: dtb, Forwards: fwd, Accel: accel,
+				Board: p, Kernel: kernel, Initrd: initrd, DTB: dtb, Cmdline: a.Cmdline, Forwards: fwd, Accel: accel,
 				Stdout: c.OutOrStdout(), Stderr: c.ErrOrStderr(),
 			})
 			switch {

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/spf13/pflag"
+)
+
+const schemaFile = "../../docs/wisp.schema.json"
+
+func compileSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	c := jsonschema.NewCompiler()
+	s, err := c.Compile(schemaFile)
+	if err != nil {
+		t.Fatalf("compiling %s: %v", schemaFile, err)
+	}
+	return s
+}
+
+func validate(t *testing.T, s *jsonschema.Schema, doc []byte) error {
+	t.Helper()
+	v, err := jsonschema.UnmarshalJSON(strings.NewReader(string(doc)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Validate(v)
+}
+
+// TestSchemaMatchesWispFile keeps the published schema, the Go struct
+// and the key → flag table describing the same keys.
+func TestSchemaMatchesWispFile(t *testing.T) {
+	b, err := os.ReadFile(schemaFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema struct{ Properties map[string]any }
+	if err := json.Unmarshal(b, &schema); err != nil {
+		t.Fatal(err)
+	}
+	var fromSchema, fromStruct, fromTable []string
+	for k := range schema.Properties {
+		fromSchema = append(fromSchema, k)
+	}
+	rt := reflect.TypeOf(wispFile{})
+	for i := 0; i < rt.NumField(); i++ {
+		k, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+		fromStruct = append(fromStruct, k)
+	}
+	for k := range fileFlags {
+		fromTable = append(fromTable, k)
+	}
+	sort.Strings(fromSchema)
+	sort.Strings(fromStruct)
+	sort.Strings(fromTable)
+	if !reflect.DeepEqual(fromSchema, fromStruct) || !reflect.DeepEqual(fromStruct, fromTable) {
+		t.Errorf("keys differ:\nschema %v\nstruct %v\ntable  %v", fromSchema, fromStruct, fromTable)
+	}
+	// Every key names a flag of build or run.
+	fs := pflag.NewFlagSet("all", pflag.ContinueOnError)
+	(&buildFlags{}).register(fs)
+	run, _ := newRoot()
+	for _, c := range run.Commands() {
+		if c.Name() == "run" || c.Name() == "build" {
+			fs.AddFlagSet(c.Flags())
+		}
+	}
+	run.PersistentFlags().VisitAll(func(f *pflag.Flag) { fs.AddFlag(f) })
+	for k, m := range fileFlags {
+		if fs.Lookup(m.flag) == nil {
+			t.Errorf("key %s maps to --%s, which no command has", k, m.flag)
+		}
+	}
+}
+
+func TestExamplesValidate(t *testing.T) {
+	s := compileSchema(t)
+	examples, _ := filepath.Glob("../../docs/examples/*.json")
+	if len(examples) == 0 {
+		t.Fatal("no examples in docs/examples")
+	}
+	for _, ex := range examples {
+		t.Run(filepath.Base(ex), func(t *testing.T) {
+			b, _ := os.ReadFile(ex)
+			if err := validate(t, s, b); err != nil {
+				t.Errorf("schema: %v", err)
+			}
+			if _, err := readWispFile(ex); err != nil {
+				t.Errorf("wisp: %v", err)
+			}
+		})
+	}
+}
+
+func TestWispFileRejects(t *testing.T) {
+	s := compileSchema(t)
+	for _, tt := range []struct{ name, doc, want string }{
+		{"unknown key", `{"target":"qemu-amd64","ipp":["10.0.2.15/24"]}`, "unknown key $.ipp"},
+		{"wrong type", `{"dhcp":"yes"}`, "$.dhcp: want bool, not string"},
+		{"wrong element type", `{"ip":[10]}`, "$.ip: want string, not number"},
+		{"caCerts false", `{"caCerts":false}`, "$.caCerts: want true or a file name"},
+		{"not an object", `["target"]`, "want map"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := filepath.Join(t.TempDir(), "wisp.json")
+			os.WriteFile(f, []byte(tt.doc), 0o644)
+			_, err := readWispFile(f)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), f) {
+				t.Errorf("err = %v, want %q naming the file", err, tt.want)
+			}
+			if validate(t, s, []byte(tt.doc)) == nil {
+				t.Errorf("the schema accepts %s", tt.doc)
+			}
+		})
+	}
+}
+
+// TestWispFilePrecedence: the file fills what the command line leaves
+// unset, paths are relative to the file, and flags win.
+func TestWispFilePrecedence(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "conf", "wisp.json")
+	os.MkdirAll(filepath.Dir(file), 0o755)
+	os.WriteFile(file, []byte(`{
+		"target": "qemu-amd64", "binary": "bin/svc", "hostname": "from-file", "dhcp": true,
+		"dns": ["10.0.2.3", "1.1.1.1"], "env": {"B": "2", "A": "1"}, "layers": ["extra", "ghcr.io/org/tz:1"],
+		"caCerts": true, "sysctls": {"net.core.somaxconn": "1024"}, "forward": ["8080:80"]
+	}`), 0o644)
+	f := &buildFlags{}
+	fs := pflag.NewFlagSet("build", pflag.ContinueOnError)
+	f.register(fs)
+	if err := fs.Parse([]string{"--hostname", "from-flag", "--dns", "9.9.9.9"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := applyWispFile(fs, file); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name      string
+		got, want any
+	}{
+		{"target", f.target, "qemu-amd64"},
+		{"binary", f.binary, filepath.Join(dir, "conf", "bin", "svc")},
+		{"hostname", f.hostname, "from-flag"},
+		{"dhcp", f.dhcp, true},
+		{"dns", f.dns, []string{"9.9.9.9"}},
+		{"env", f.env, []string{"A=1", "B=2"}},
+		{"layers", f.layers, []string{filepath.Join(dir, "conf", "extra"), "ghcr.io/org/tz:1"}},
+		{"caCerts", f.caCerts, "/etc/ssl/certs/ca-certificates.crt"},
+		{"sysctls", f.sysctls, []string{"net.core.somaxconn=1024"}},
+	} {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
