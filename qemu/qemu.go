@@ -50,7 +50,8 @@ type Config struct {
 	DTB      string // path; for boards whose QEMU machine needs -dtb
 	Cmdline  string // "" means the board's
 	Forwards []Forward
-	Accel    string // auto, tcg or kvm; "" means auto
+	Accel    string   // auto, tcg or kvm; "" means auto
+	Extra    []string // more QEMU arguments, last
 	Stdout   io.Writer
 	Stderr   io.Writer
 }
@@ -102,7 +103,7 @@ func Args(c Config) ([]string, error) {
 		}
 		args = append(args, "-netdev", netdev, "-device", q.NIC+",netdev=net0")
 	}
-	return append(args, q.Args...), nil
+	return append(append(args, q.Args...), c.Extra...), nil
 }
 
 // ChooseAccel resolves "auto" and checks the others.

@@ -27,6 +27,7 @@ func newRun(g *globals) *cobra.Command {
 	var forwards []string
 	var accel string
 	var timeout time.Duration
+	var qemuArgs []string
 	c := &cobra.Command{
 		Use:   "run [APPLIANCE] | run --target BOARD --binary FILE|IMAGE [--forward HOST:GUEST]",
 		Short: "Boot an appliance in QEMU, built on the spot or by reference, console on stdout",
@@ -127,7 +128,7 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 			chosen, _ := qemu.ChooseAccel(accel)
 			fmt.Fprintf(c.ErrOrStderr(), "booting %s on %s (%s)%s; Ctrl-C stops\n", name, p.Name, chosen, describeForwards(fwd))
 			err = qemu.Run(ctx, qemu.Config{
-				Board: p, Kernel: kernel, Initrd: initrd, DTB: dtb, Cmdline: a.Cmdline, Forwards: fwd, Accel: accel,
+				Board: p, Kernel: kernel, Initrd: initrd, DTB: dtb, Cmdline: a.Cmdline, Forwards: fwd, Accel: accel, Extra: qemuArgs,
 				Stdout: c.OutOrStdout(), Stderr: c.ErrOrStderr(),
 			})
 			switch {
@@ -148,6 +149,7 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 	c.Flags().StringArrayVar(&forwards, "forward", nil, "forward 127.0.0.1:HOST to the guest's GUEST port, as HOST:GUEST (repeatable)")
 	c.Flags().StringVar(&accel, "accel", "auto", "accelerator: tcg, kvm, or auto (KVM when usable and not nested)")
 	c.Flags().DurationVar(&timeout, "timeout", 0, "stop QEMU after this long (like 60s); 0 runs until Ctrl-C")
+	c.Flags().StringArrayVar(&qemuArgs, "qemu-arg", nil, "extra argument for QEMU, appended last (repeatable), like --qemu-arg=-rtc --qemu-arg=base=1970-01-01")
 	return c
 }
 

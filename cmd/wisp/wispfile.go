@@ -49,6 +49,7 @@ type wispFile struct {
 	Forward       []string          `json:"forward,omitempty"`
 	Accel         string            `json:"accel,omitempty"`
 	Timeout       string            `json:"timeout,omitempty"`
+	QEMUArgs      []string          `json:"qemuArgs,omitempty"`
 }
 
 // fileFlags maps wisp.json keys to flag names, and says which hold paths
@@ -67,6 +68,7 @@ var fileFlags = map[string]struct {
 	"cmdlineAppend": {"cmdline-append", false}, "tmpSize": {"tmp-size", false},
 	"layers": {"layer", true}, "caCerts": {"ca-certs", true},
 	"forward": {"forward", false}, "accel": {"accel", false}, "timeout": {"timeout", false},
+	"qemuArgs": {"qemu-arg", false},
 }
 
 // readWispFile decodes wisp.json strictly: an unknown key or a value of
