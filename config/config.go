@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 )
 
@@ -85,12 +84,6 @@ func Decode(r io.Reader) (*Config, error) {
 	return &c, nil
 }
 
-// sysctlKey is what a sysctl name may look like (no path tricks).
-var sysctlKey = regexp.MustCompile(`^[a-z0-9_]+(\.[a-zA-Z0-9_\-]+)+$`)
-
-// tmpSize is the form of a tmpfs size option.
-var tmpSize = regexp.MustCompile(`^[0-9]+[kmgKMG%]?$`)
-
 // Validate reports the first inconsistency in c.
 func (c *Config) Validate() error {
 	switch {
@@ -102,7 +95,7 @@ func (c *Config) Validate() error {
 		return errors.New("exec args are empty: argv[0] is required")
 	case c.User.UID == 1<<32-1 || c.User.GID == 1<<32-1:
 		return fmt.Errorf("user %d:%d: 4294967295 is not an id", c.User.UID, c.User.GID)
-	case c.TmpSize != "" && !tmpSize.MatchString(c.TmpSize):
+	case c.TmpSize != "" && !isSize(c.TmpSize):
 		return fmt.Errorf("tmp size %q is not a size like 64m or 25%%", c.TmpSize)
 	case c.Clock.NTPTimeoutMs < 0:
 		return fmt.Errorf("NTP timeout %d ms is negative", c.Clock.NTPTimeoutMs)
@@ -113,13 +106,18 @@ func (c *Config) Validate() error {
 		}
 	}
 	for _, s := range c.Sysctls {
-		if !sysctlKey.MatchString(s.Key) || strings.Contains(s.Key, "..") {
+		if !isSysctlKey(s.Key) {
 			return fmt.Errorf("sysctl %q is not a kernel parameter name like net.ipv4.ip_forward", s.Key)
 		}
 	}
 	for _, e := range c.Exec.Env {
 		if k, _, ok := strings.Cut(e, "="); !ok || k == "" {
 			return fmt.Errorf("environment entry %q is not K=V", e)
+		}
+	}
+	for _, s := range c.Clock.NTP {
+		if s == "" || strings.ContainsAny(s, " /") {
+			return fmt.Errorf("NTP server %q is not a host or host:port", s)
 		}
 	}
 	if _, err := Capabilities(c.Capabilities); err != nil {
@@ -129,4 +127,41 @@ func (c *Config) Validate() error {
 		return c.Network.Validate()
 	}
 	return nil
+}
+
+// The checks below are written out rather than as regular expressions:
+// the init imports this package, and package regexp costs it ~270 KB.
+
+// isSysctlKey accepts dotted kernel parameter names (net.ipv4.ip_forward,
+// net.ipv4.conf.eth0.rp_filter), never a path.
+func isSysctlKey(k string) bool {
+	parts := strings.Split(k, ".")
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || p == ".." {
+			return false
+		}
+		for _, r := range p {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isSize accepts a tmpfs size: digits, then one of k, m, g or %.
+func isSize(s string) bool {
+	digits := strings.TrimRight(s, "kmgKMG%")
+	if len(s)-len(digits) > 1 || digits == "" {
+		return false
+	}
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"regexp"
+	"strings"
 )
 
 // Network configures the board's one interface: by DHCPv4, or with static
@@ -18,9 +18,6 @@ type Network struct {
 	DNS       []string `json:"dns,omitempty"`       // with DHCP, added to the lease's
 	Search    []string `json:"search,omitempty"`    // with DHCP, added to the lease's domain
 }
-
-// searchDomain is a DNS name as resolv.conf's search line takes it.
-var searchDomain = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$`)
 
 // Validate checks addresses, gateways, DNS servers and search domains. A
 // gateway must lie inside the subnet of an address of its family (or,
@@ -64,7 +61,7 @@ func (n *Network) Validate() error {
 		}
 	}
 	for _, s := range n.Search {
-		if !searchDomain.MatchString(s) || len(s) > 253 {
+		if !isDomain(s) {
 			return fmt.Errorf("search domain %q is not a DNS name", s)
 		}
 	}
@@ -101,4 +98,24 @@ func reachable(gw netip.Addr, prefixes []netip.Prefix) bool {
 		}
 	}
 	return false
+}
+
+// isDomain accepts a DNS name as resolv.conf's search line takes it:
+// dot-separated labels of letters, digits and inner hyphens.
+func isDomain(s string) bool {
+	s = strings.TrimSuffix(s, ".")
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(s, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }

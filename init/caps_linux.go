@@ -12,18 +12,22 @@ import (
 // (proc(5)); /proc is mounted by the mount step.
 const capLastCap = "/proc/sys/kernel/cap_last_cap"
 
-// dropBounding empties the calling thread's capability bounding set, so
-// that no execve can grant a capability again. It needs CAP_SETPCAP.
-func dropBounding() error {
+func lastCap() (int, error) {
 	s, err := readFile(capLastCap)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	last, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil {
-		return fmt.Errorf("parsing %s: %w", capLastCap, err)
+		return 0, fmt.Errorf("parsing %s: %w", capLastCap, err)
 	}
-	for c := 0; c <= last; c++ {
+	return last, nil
+}
+
+// dropBounding removes caps from the calling thread's bounding set, so
+// that no execve can grant them again. It needs CAP_SETPCAP.
+func dropBounding(caps []int) error {
+	for _, c := range caps {
 		if err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0); err != nil {
 			return fmt.Errorf("dropping capability %d from the bounding set: %w", c, err)
 		}
@@ -39,14 +43,40 @@ func clearAmbient() error {
 	return nil
 }
 
-// clearCaps empties the calling thread's effective, permitted and
-// inheritable sets. A uid change away from 0 clears the first two, not
-// the inheritable set.
-func clearCaps() error {
+// setCaps makes the calling thread's effective, permitted and
+// inheritable sets sets. It can only lower the permitted set.
+func setCaps(sets [2]uint32) error {
 	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
-	var data [2]unix.CapUserData // version 3: two 32-bit words per set
+	var data [2]unix.CapUserData
+	for i, s := range sets {
+		data[i] = unix.CapUserData{Effective: s, Permitted: s, Inheritable: s}
+	}
 	if err := unix.Capset(&hdr, &data[0]); err != nil {
-		return fmt.Errorf("clearing capabilities: %w", err)
+		return fmt.Errorf("setting capabilities: %w", err)
+	}
+	return nil
+}
+
+// raiseAmbient adds caps to the calling thread's ambient set; each must
+// be permitted and inheritable.
+func raiseAmbient(caps []int) error {
+	for _, c := range caps {
+		if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_RAISE, uintptr(c), 0, 0); err != nil {
+			return fmt.Errorf("raising ambient capability %d: %w", c, err)
+		}
+	}
+	return nil
+}
+
+// keepCaps sets PR_SET_KEEPCAPS: whether the permitted set survives a
+// change from uid 0.
+func keepCaps(on bool) error {
+	v := uintptr(0)
+	if on {
+		v = 1
+	}
+	if err := unix.Prctl(unix.PR_SET_KEEPCAPS, v, 0, 0, 0); err != nil {
+		return fmt.Errorf("setting keepcaps to %d: %w", v, err)
 	}
 	return nil
 }

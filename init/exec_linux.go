@@ -14,7 +14,7 @@ import (
 func execBinary(b *boot) (string, error) {
 	e, u := b.cfg.Exec, b.cfg.User
 	now := sinceBoot()
-	b.logf("exec %s as %d:%d (init took %s, up %s)", e.Path, u.UID, u.GID,
+	b.logf(prioInfo, "exec %s as %d:%d (init took %s, up %s)", e.Path, u.UID, u.GID,
 		strings.TrimSpace(duration(now-b.start)), strings.TrimSpace(duration(now)))
 	err := syscall.Exec(e.Path, e.Args, e.Env)
 	if errors.Is(err, syscall.ENOENT) {

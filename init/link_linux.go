@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -57,6 +58,30 @@ func parseLink(m syscall.NetlinkMessage) (string, int32, bool) {
 		}
 	}
 	return "", 0, false
+}
+
+// hwAddr is the Ethernet address of interface index (IFLA_ADDRESS).
+func (c *rtnl) hwAddr(index int32) ([6]byte, error) {
+	replies, err := c.request(message{typ: unix.RTM_GETLINK, body: ifinfomsg(index, 0, 0)})
+	if err != nil {
+		return [6]byte{}, fmt.Errorf("reading the interface: %w", err)
+	}
+	for _, m := range replies {
+		attrs, err := syscall.ParseNetlinkRouteAttr(&m)
+		if err != nil {
+			continue
+		}
+		for _, a := range attrs {
+			if a.Attr.Type != unix.IFLA_ADDRESS {
+				continue
+			}
+			if len(a.Value) != 6 {
+				return [6]byte{}, fmt.Errorf("hardware address %x is not an Ethernet address (DHCP needs one)", a.Value)
+			}
+			return [6]byte(a.Value), nil
+		}
+	}
+	return [6]byte{}, errors.New("no hardware address (DHCP needs an Ethernet address)")
 }
 
 // names lists the interfaces of have, sorted.

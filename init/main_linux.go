@@ -10,14 +10,19 @@ import (
 // the binary inherits.
 func init() { runtime.LockOSThread() }
 
-// steps is the boot sequence, in order.
+// steps is the boot sequence, in order. The config comes first, as the
+// mounts depend on it (the size of /tmp); it needs nothing mounted.
 var steps = []step{
-	{"mount", mountAll},
 	{"config", readConfig},
+	{"mount", mountAll},
 	{"modules", loadModules},
+	{"sysctl", setSysctls},
+	{"clock", clockFloor},
 	{"hostname", setHostname},
 	{"network", setupNetwork},
+	{"dhcp", runDHCP},
 	{"resolv", writeResolv},
+	{"ntp", syncClock},
 	{"drop", dropPrivileges},
 	{"exec", execBinary},
 }

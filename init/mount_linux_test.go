@@ -55,3 +55,32 @@ func TestMountTable(t *testing.T) {
 		}
 	}
 }
+
+func TestMountData(t *testing.T) {
+	tmp := mount{target: "/tmp", data: "mode=1777", sized: true}
+	tests := []struct {
+		m    mount
+		size string
+		want string
+	}{
+		{tmp, "", "mode=1777"},
+		{tmp, "64m", "mode=1777,size=64m"},
+		{tmp, "25%", "mode=1777,size=25%"},
+		{mount{data: "mode=0755"}, "64m", "mode=0755"}, // not sized
+		{mount{sized: true}, "1g", "size=1g"},
+	}
+	for _, tt := range tests {
+		if got := mountData(tt.m, tt.size); got != tt.want {
+			t.Errorf("mountData(%q, %q) = %q, want %q", tt.m.data, tt.size, got, tt.want)
+		}
+	}
+	var sized []string
+	for _, m := range mounts {
+		if m.sized {
+			sized = append(sized, m.target)
+		}
+	}
+	if len(sized) != 1 || sized[0] != "/tmp" {
+		t.Errorf("sized mounts %v, want [/tmp]", sized)
+	}
+}

@@ -53,7 +53,7 @@ func TestEncode(t *testing.T) {
 			"1400 0100 fd000000000000000000000000000015",
 	}, {
 		name: "default route v4",
-		m:    addDefaultRoute(2, netip.MustParseAddr("10.0.2.2")),
+		m:    addDefaultRoute(2, netip.MustParseAddr("10.0.2.2"), false),
 		want: "2c000000 1800 0106 01000000 00000000" +
 			// rtmsg: family dst src tos table proto scope type flags
 			"02 00 00 00 fe 04 00 01 00000000" +
@@ -61,10 +61,18 @@ func TestEncode(t *testing.T) {
 			"0800 0400 02000000", // RTA_OIF
 	}, {
 		name: "default route v6",
-		m:    addDefaultRoute(2, netip.MustParseAddr("fe80::1")),
-		want: "38000000 1800 0106 01000000 00000000" +
+		m:    addDefaultRoute(2, netip.MustParseAddr("fe80::1"), false),
+		want: "40000000 1800 0106 01000000 00000000" +
 			"0a 00 00 00 fe 04 00 01 00000000" +
 			"1400 0500 fe800000000000000000000000000001" +
+			"0800 0400 02000000" +
+			"0800 0600 00020000", // RTA_PRIORITY 512
+	}, {
+		name: "default route v4 on link",
+		m:    addDefaultRoute(2, netip.MustParseAddr("192.168.7.1"), true),
+		want: "2c000000 1800 0106 01000000 00000000" +
+			"02 00 00 00 fe 04 00 01 04000000" + // flags RTNH_F_ONLINK
+			"0800 0500 c0a80701" +
 			"0800 0400 02000000",
 	}, {
 		name: "attribute padding",

@@ -42,7 +42,7 @@ func TestNetworkNetns(t *testing.T) {
 		b := &boot{cfg: &config.Config{Network: &config.Network{
 			Interface: "lo",
 			Addresses: []string{"10.9.0.1/24", "fd00::1/64"},
-			Gateways:  []string{"10.9.0.2"},
+			Gateways:  []string{"10.9.0.2"}, // IPv6 has no gateways on lo
 		}}}
 		detail, err := setupNetwork(b)
 		if err != nil {
@@ -79,7 +79,8 @@ func TestWaitLinkNetns(t *testing.T) {
 		b := &boot{cfg: &config.Config{Network: &config.Network{
 			Interface: "eth9",
 			Addresses: []string{"10.9.0.1/24", "fd00::1/64"},
-			Gateways:  []string{"fd00::2"},
+			Gateways:  []string{"10.9.0.2", "fe80::1"}, // a router's link-local address
+
 		}}}
 		start := time.Now()
 		if _, err := setupNetwork(b); err != nil {
@@ -87,6 +88,15 @@ func TestWaitLinkNetns(t *testing.T) {
 		}
 		if d := time.Since(start); d < 300*time.Millisecond || d > 2*time.Second {
 			t.Errorf("setupNetwork took %v, want the 0.3s until eth9 appears", d)
+		}
+		for cmd, want := range map[string]string{
+			"ip -4 route show default": "default via 10.9.0.2 dev eth9 proto static",
+			"ip -6 route show default": "default via fe80::1 dev eth9 proto static metric 512",
+		} {
+			out, err := exec.Command("sh", "-c", cmd).CombinedOutput()
+			if err != nil || !strings.Contains(string(out), want) {
+				t.Errorf("%s: %v\n%s\nwant %q in it", cmd, err, out, want)
+			}
 		}
 
 		c, err := dialRoute(0)

@@ -10,7 +10,11 @@ import (
 const loopback = "lo"
 
 // setupNetwork is the network step: lo up, then the configured interface
-// up with its addresses and default route.
+// up with its static addresses and a default route per gateway. With
+// DHCP the dhcp step adds the IPv4 address and route next. IPv6 router
+// advertisements are the kernel's: once the link is up it configures
+// SLAAC addresses and routes itself (accept_ra and autoconf stay as the
+// kernel sets them).
 func setupNetwork(b *boot) (string, error) {
 	n := b.cfg.Network
 	if n == nil {
@@ -24,7 +28,7 @@ func setupNetwork(b *boot) (string, error) {
 	for _, g := range n.Gateways {
 		gw, err := netip.ParseAddr(g)
 		if err != nil {
-			return "", fmt.Errorf("parsing gateway: %w", err)
+			return "", fmt.Errorf("parsing gateway %q: %w", g, err)
 		}
 		gws = append(gws, gw)
 	}
@@ -49,17 +53,23 @@ func setupNetwork(b *boot) (string, error) {
 	if _, err := c.request(linkUp(index)); err != nil {
 		return "", fmt.Errorf("bringing up %s: %w", n.Interface, err)
 	}
+	b.link = index
 	for _, p := range prefixes {
 		if _, err := c.request(addAddr(index, p)); err != nil {
 			return "", fmt.Errorf("adding %s to %s: %w", p, n.Interface, err)
 		}
 	}
-	detail := n.Interface + " " + strings.Join(n.Addresses, " ")
 	for _, gw := range gws {
-		if _, err := c.request(addDefaultRoute(index, gw)); err != nil {
+		if _, err := c.request(addDefaultRoute(index, gw, false)); err != nil {
 			return "", fmt.Errorf("adding default route via %s: %w", gw, err)
 		}
-		detail += " via " + gw.String()
 	}
-	return detail, nil
+	detail := []string{n.Interface, "up"}
+	if len(prefixes) > 0 {
+		detail = append(detail[:1], joinAddrs(prefixes))
+	}
+	if len(gws) > 0 {
+		detail = append(detail, "via", joinAddrs(gws))
+	}
+	return strings.Join(detail, " "), nil
 }

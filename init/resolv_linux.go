@@ -1,9 +1,6 @@
 package main
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // resolvConf is where the C library and Go's resolver look for name
 // servers (resolv.conf(5)).
@@ -12,27 +9,22 @@ const (
 	resolvConf = resolvDir + "/resolv.conf"
 )
 
-// writeResolv is the resolv step.
+// writeResolv is the resolv step. With nothing to say it leaves the file
+// alone: the config layer may carry one.
 func writeResolv(b *boot) (string, error) {
-	n := b.cfg.Network
-	if n == nil || len(n.DNS) == 0 {
-		return "", skipped("no DNS servers in config")
+	servers, search := dnsConfig(b.cfg.Network, b.lease)
+	if len(servers) == 0 && len(search) == 0 {
+		return "", skipped("no DNS servers nor search domains")
 	}
 	if err := mkdirAll(resolvDir); err != nil {
 		return "", err
 	}
-	if err := writeFile(resolvConf, resolv(n.DNS), 0o644); err != nil {
+	if err := writeFile(resolvConf, resolv(servers, search), 0o644); err != nil {
 		return "", err
 	}
-	return strings.Join(n.DNS, " "), nil
-}
-
-// resolv is the content of resolv.conf for the given servers.
-func resolv(servers []string) []byte {
-	var sb strings.Builder
-	sb.WriteString("# written by wisp's init\n")
-	for _, s := range servers {
-		fmt.Fprintf(&sb, "nameserver %s\n", s)
+	detail := joinAddrs(servers)
+	if len(search) > 0 {
+		detail = strings.TrimSpace(detail + " search " + strings.Join(search, " "))
 	}
-	return []byte(sb.String())
+	return detail, nil
 }

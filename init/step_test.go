@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -30,6 +31,9 @@ func TestRunner(t *testing.T) {
 		return "", fmt.Errorf("adding 10.0.2.15/24 to eth0: %w", errors.New("file exists"))
 	}
 	skip := func(*boot) (string, error) { return "", skipped("no network in config") }
+	warn := func(*boot) (string, error) {
+		return "", nonFatal{errors.New("10.0.2.99:123: no answer; continuing with the clock at 2025-01-01T00:00:00Z")}
+	}
 	never := func(*boot) (string, error) { t.Error("step after a failure ran"); return "", nil }
 
 	tests := []struct {
@@ -49,6 +53,12 @@ func TestRunner(t *testing.T) {
 		steps: []step{{"network", skip}},
 		clock: []time.Duration{0, 50 * time.Microsecond},
 		want:  "wisp: network  skip   0.1ms  no network in config\n",
+	}, {
+		name:  "non-fatal failure goes on",
+		steps: []step{{"ntp", warn}, {"drop", ok("")}},
+		clock: []time.Duration{0, 5 * time.Second, 0, 0},
+		want: "wisp: ntp      failed   5.00s  10.0.2.99:123: no answer; continuing with the clock at 2025-01-01T00:00:00Z\n" +
+			"wisp: drop     ok     0.0ms\n",
 	}, {
 		name:    "failure stops",
 		steps:   []step{{"modules", ok("8 loaded")}, {"network", fail}, {"resolv", never}},
@@ -87,6 +97,85 @@ func TestDuration(t *testing.T) {
 	for _, tt := range tests {
 		if got := duration(tt.d); got != tt.want {
 			t.Errorf("duration(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
+// fakeKlog is a kernel log that prints what is below its console level.
+type fakeKlog struct {
+	level int
+	lines []string
+}
+
+func (k *fakeKlog) log(prio int, line string) bool {
+	k.lines = append(k.lines, string(kmsgRecord(prio, line)))
+	return kernelPrints(prio, k.level, false)
+}
+
+// TestLogKernel checks which lines reach the console directly when the
+// kernel log takes them all.
+func TestLogKernel(t *testing.T) {
+	steps := []step{
+		{"mount", func(*boot) (string, error) { return "6 filesystems", nil }},
+		{"ntp", func(*boot) (string, error) { return "", nonFatal{errors.New("no answer")} }},
+		{"network", func(*boot) (string, error) { return "", errors.New("no eth0") }},
+	}
+	kernel := []string{
+		"<6>wisp: mount    ok     0.0ms  6 filesystems\n",
+		"<4>wisp: ntp      failed   0.0ms  no answer\n",
+		"<3>wisp: network failed: no eth0\n",
+	}
+	tests := []struct {
+		name    string
+		level   int
+		console string // what the init writes itself
+	}{
+		// quiet: the kernel prints only errors (and worse).
+		{"quiet", 4, "wisp: mount    ok     0.0ms  6 filesystems\nwisp: ntp      failed   0.0ms  no answer\n"},
+		// The default level 7 prints everything but debug.
+		{"default", 7, ""},
+		// loglevel=1 prints nothing but emergencies.
+		{"loglevel=1", 1, "wisp: mount    ok     0.0ms  6 filesystems\nwisp: ntp      failed   0.0ms  no answer\n" +
+			"wisp: network failed: no eth0\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			k := &fakeKlog{level: tt.level}
+			runner{now: (&fakeClock{}).now}.run(&boot{out: &out, klog: k}, steps)
+			if got := out.String(); got != tt.console {
+				t.Errorf("console:\ngot  %q\nwant %q", got, tt.console)
+			}
+			if !reflect.DeepEqual(k.lines, kernel) {
+				t.Errorf("kernel log:\ngot  %q\nwant %q", k.lines, kernel)
+			}
+		})
+	}
+}
+
+func TestKernelPrints(t *testing.T) {
+	tests := []struct {
+		prio, level int
+		ignore      bool
+		want        bool
+	}{
+		{prioInfo, 4, false, false}, // quiet
+		{prioWarning, 4, false, false},
+		{prioErr, 4, false, true},
+		{prioInfo, 7, false, true}, // the default
+		{prioInfo, 6, false, false},
+		{prioInfo, 8, false, true}, // debug
+		{prioErr, 0, false, false}, // unknown level: the init prints
+		{prioInfo, 1, true, true},  // ignore_loglevel
+	}
+	for _, tt := range tests {
+		if got := kernelPrints(tt.prio, tt.level, tt.ignore); got != tt.want {
+			t.Errorf("kernelPrints(%d, %d, %v) = %v, want %v", tt.prio, tt.level, tt.ignore, got, tt.want)
+		}
+	}
+	for in, want := range map[string]int{"4\t4\t1\t7\n": 4, "7 4 1 7": 7, "": 0, "x 4": 0} {
+		if got := consoleLoglevel(in); got != want {
+			t.Errorf("consoleLoglevel(%q) = %d, want %d", in, got, want)
 		}
 	}
 }

@@ -47,7 +47,7 @@ func (f *buildFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.cmdlineAppend, "cmdline-append", "", "text added to the board's kernel command line")
 	fs.StringVar(&f.tmpSize, "tmp-size", "", "size of the /tmp tmpfs, like 64m or 25% (default: half the RAM)")
 	fs.StringArrayVar(&f.layers, "layer", nil, "extra layer before the app: a tar file, a directory or an image reference (repeatable, in order)")
-	fs.StringVar(&f.caCerts, "ca-certs", "", "CA bundle (PEM) to install as /etc/ssl/certs/ca-certificates.crt; --ca-certs alone takes the host's")
+	fs.StringVar(&f.caCerts, "ca-certs", "", "CA bundle (PEM) to install as /etc/ssl/certs/ca-certificates.crt: --ca-certs=FILE, or --ca-certs alone for the host's")
 	fs.Lookup("ca-certs").NoOptDefVal = layers.HostCACerts
 }
 

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// setSysctls is the sysctl step: each value written to its file, in
+// order. It runs after the modules step, so that module parameters
+// (net.netfilter.*, ...) exist.
+func setSysctls(b *boot) (string, error) {
+	ss := b.cfg.Sysctls
+	if len(ss) == 0 {
+		return "", skipped("no sysctls in config")
+	}
+	for _, s := range ss {
+		path, err := sysctlPath(s.Key)
+		if err != nil {
+			return "", err
+		}
+		if err := writeExisting(path, []byte(s.Value)); err != nil {
+			return "", fmt.Errorf("setting %s to %q: %w", s.Key, s.Value, err)
+		}
+	}
+	return fmt.Sprintf("%d set", len(ss)), nil
+}
+
+// writeExisting writes data to a file that must exist, in one write, as
+// /proc/sys files want.
+func writeExisting(path string, data []byte) error {
+	fd, err := unix.Open(path, unix.O_WRONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("opening %s: %w", path, err)
+	}
+	_, err = unix.Write(fd, data)
+	if cerr := unix.Close(fd); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
