@@ -397,3 +397,32 @@ func TestDefaultBase(t *testing.T) {
 		t.Errorf("second build offline: %v", err)
 	}
 }
+
+// TestExtraLayerFromImage: --layer REF stacks the image's layers, as extra
+// layers, between the init and the app.
+func TestExtraLayerFromImage(t *testing.T) {
+	reg := newTestRegistry(t)
+	src := reg.sources(t)
+	res, err := Build(context.Background(), src, Request{Board: qemuAMD64(t), Binary: reg.ref("app:1"), Base: reg.ref("wisp/base-qemu-amd64:6.1"),
+		InitBinary: []byte("init"), Layers: []string{reg.ref("ko:1")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := manifestOf(t, src, res.Digest)
+	ko := fixture.LayoutImage(t, "app-ko")
+	koLayers, _ := ko.Layers()
+	var roles []string
+	for _, l := range m.Layers {
+		roles = append(roles, l.Annotations[layers.AnnotationRole])
+	}
+	want := "kernel,modules,init," + strings.Repeat("extra,", len(koLayers)) + "app,config"
+	if got := strings.Join(roles, ","); got != want {
+		t.Errorf("roles %s, want %s", got, want)
+	}
+	for i, l := range koLayers {
+		d, _ := l.Digest()
+		if m.Layers[3+i].Digest != d {
+			t.Errorf("extra layer %d is %s, want the image's %s", i, m.Layers[3+i].Digest, d)
+		}
+	}
+}

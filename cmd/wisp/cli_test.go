@@ -11,7 +11,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/wispboot/wisp/initbin"
 	"github.com/wispboot/wisp/internal/fixture"
+	"github.com/wispboot/wisp/internal/testenv"
 )
 
 // result is one in-process run of the CLI.
@@ -158,4 +160,24 @@ func hostileTar() []byte {
 	tw.Write([]byte("x\n"))
 	tw.Close()
 	return b.Bytes()
+}
+
+// TestRootWarning: running the binary as root is allowed when spelled out,
+// with a warning.
+func TestRootWarning(t *testing.T) {
+	if _, err := initbin.For("amd64"); err != nil {
+		testenv.Missing(t, "%v", err)
+	}
+	cache := t.TempDir()
+	deb := filepath.Join(t.TempDir(), "kernel.deb")
+	os.WriteFile(deb, fixture.KernelDeb("6.1.0-99-amd64").Bytes(), 0o644)
+	ctx := context.Background()
+	if r := wisp(ctx, "--cache", cache, "base", "import", "--target", "qemu-amd64", "--kernel-deb", deb); r.code != 0 {
+		t.Fatalf("import: %+v", r)
+	}
+	bin := fixture.GoBinary(t, "svc", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"})
+	r := wisp(ctx, "--cache", cache, "build", "--target", "qemu-amd64", "--binary", bin, "--user", "0:0")
+	if r.code != 0 || !strings.Contains(r.stderr, "warning: the binary will run as root") {
+		t.Errorf("build --user 0:0: %+v", r)
+	}
 }

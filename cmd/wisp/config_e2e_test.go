@@ -190,15 +190,19 @@ func TestBootConfigured(t *testing.T) {
 	}
 }
 
-// TestBootDefaults: without --cap the app cannot bind :80; an NTP server
+// TestBootDefaults: static IPv4 and IPv6 addresses; without --cap the
+// app cannot bind :80; an NTP server
 // that never answers delays the boot by its bound and is logged; a guest
 // whose clock starts in 1970 is moved to the build time.
 func TestBootDefaults(t *testing.T) {
-	b := bootReporter(t, "--ip", "10.0.2.15/24", "--gateway", "10.0.2.2", "--ntp", "10.0.2.99",
+	b := bootReporter(t, "--ip", "10.0.2.15/24", "--ip", "fd00::15/64", "--gateway", "10.0.2.2", "--ntp", "10.0.2.99",
 		"--qemu-arg=-rtc", "--qemu-arg=base=1970-01-01T00:00:00")
 	r := b.report(t)
 	if r.UID != 65534 || r.Username != "nobody" || r.Status["CapEff"] != "0000000000000000" || r.Status["CapAmb"] != "0000000000000000" || r.Status["NoNewPrivs"] != "1" {
 		t.Errorf("identity %d %q, status %v", r.UID, r.Username, r.Status)
+	}
+	if addrs := strings.Join(r.Addresses, " "); !strings.Contains(addrs, "10.0.2.15/24") || !strings.Contains(addrs, "fd00::15/64") {
+		t.Errorf("static addresses: %v", r.Addresses)
 	}
 	if got := b.get(t, "/bind?port=80"); !strings.Contains(got, "permission denied") {
 		t.Errorf("bind :80 without the capability: %q", got)
