@@ -49,10 +49,7 @@ func WithGzipLevel(n int) Option { return func(o *options) { o.level = n } }
 // Write flattens img (whiteouts applied), sends boot/ files to boot and
 // writes the rest to w as a gzip-compressed newc archive.
 func Write(img v1.Image, w io.Writer, boot BootFunc, opts ...Option) (*Stats, error) {
-	o := options{level: gzip.BestSpeed}
-	for _, opt := range opts {
-		opt(&o)
-	}
+	o := settings(opts)
 	cw := &countWriter{w: w}
 	zw, err := gzip.NewWriterLevel(cw, o.level)
 	if err != nil {
@@ -60,8 +57,15 @@ func Write(img v1.Image, w io.Writer, boot BootFunc, opts ...Option) (*Stats, er
 	}
 	rc := mutate.Extract(img)
 	defer rc.Close()
-	st := &Stats{}
-	if err := split(tar.NewReader(rc), NewWriter(zw), boot, st); err != nil {
+	sp := newSplitter(NewWriter(zw), boot)
+	if err := sp.console(); err != nil {
+		return nil, err
+	}
+	if err := sp.split(tar.NewReader(rc)); err != nil {
+		return nil, err
+	}
+	st, err := sp.close()
+	if err != nil {
 		return nil, err
 	}
 	// mutate.Extract closes its tar stream cleanly even when a layer fails
@@ -75,77 +79,6 @@ func Write(img v1.Image, w io.Writer, boot BootFunc, opts ...Option) (*Stats, er
 	}
 	st.Compressed = cw.n
 	return st, nil
-}
-
-// split copies a tar stream into cw, diverting boot/ to boot.
-func split(tr *tar.Reader, cw *Writer, boot BootFunc, st *Stats) error {
-	dirs := map[string]bool{}
-	emit := func(r Record) error {
-		st.Entries++
-		if r.Mode&0o170000 == ModeDir {
-			dirs[r.Name] = true
-		}
-		return cw.WriteHeader(r)
-	}
-	for _, r := range console {
-		if err := emit(r); err != nil {
-			return err
-		}
-	}
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("reading image: %w", err)
-		}
-		name, err := cleanName(h)
-		if err != nil {
-			return err
-		}
-		if name == "" {
-			continue
-		}
-		if rest, ok := strings.CutPrefix(name, "boot/"); ok || name == "boot" {
-			if h.Typeflag == tar.TypeReg {
-				st.BootFiles++
-				st.BootBytes += h.Size
-				if err := boot(rest, h.Size, tr); err != nil {
-					return fmt.Errorf("writing boot file %s: %w", rest, err)
-				}
-			}
-			continue
-		}
-		for _, d := range parents(name) {
-			if !dirs[d] {
-				if err := emit(Record{Name: d, Mode: ModeDir | 0o755, Mtime: h.ModTime.Unix()}); err != nil {
-					return err
-				}
-			}
-		}
-		r, body, err := record(name, h)
-		if err != nil {
-			return err
-		}
-		if r.Mode&0o170000 == ModeDir && dirs[name] {
-			continue
-		}
-		if err := emit(r); err != nil {
-			return err
-		}
-		if body == nil {
-			body = tr
-		}
-		if _, err := io.CopyN(cw, body, r.Size); err != nil {
-			return fmt.Errorf("copying %s: %w", name, err)
-		}
-	}
-	if err := cw.Close(); err != nil {
-		return err
-	}
-	st.Bytes = cw.written
-	return nil
 }
 
 // cleanName returns the entry's path relative to the root ("" for the

@@ -1,0 +1,138 @@
+package initrd
+
+import (
+	"archive/tar"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strconv"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/klauspost/compress/gzip"
+)
+
+// unpack reads a (concatenated, gzip'd) initrd the way the kernel does:
+// archive after archive, later entries replacing earlier ones. It returns
+// name → "mode:content".
+func unpack(t *testing.T, b []byte) map[string]string {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(b)) // multistream: all members
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree := map[string]string{}
+	for off := 0; off < len(raw); {
+		if raw[off] == 0 { // padding after a trailer
+			off++
+			continue
+		}
+		if string(raw[off:off+6]) != "070701" {
+			t.Fatalf("bad magic at %d", off)
+		}
+		field := func(i int) int {
+			n, _ := strconv.ParseUint(string(raw[off+6+8*i:off+14+8*i]), 16, 32)
+			return int(n)
+		}
+		mode, size, namesize := field(1), field(6), field(11)
+		name := string(raw[off+110 : off+110+namesize-1])
+		off += (110 + namesize + 3) &^ 3
+		data := raw[off : off+size]
+		off += (size + 3) &^ 3
+		if name != "TRAILER!!!" {
+			tree[name] = fmt.Sprintf("%o:%s", mode, data)
+		}
+	}
+	return tree
+}
+
+func segments(t *testing.T, ls ...v1.Layer) []*Segment {
+	t.Helper()
+	var segs []*Segment
+	for _, l := range ls {
+		s, err := LayerSegment(l, func(string, int64, io.Reader) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		segs = append(segs, s)
+	}
+	return segs
+}
+
+// TestSegmentsEqualFlatten: when Stackable says so, the concatenated
+// segments unpack to the tree the full flatten unpacks to.
+func TestSegmentsEqualFlatten(t *testing.T) {
+	sym := tarEntry{tar.Header{Name: "bin/sh", Typeflag: tar.TypeSymlink, Linkname: "/app/svc"}, ""}
+	dir := tarEntry{tar.Header{Name: "etc/", Typeflag: tar.TypeDir, Mode: 0o750}, ""}
+	ls := []v1.Layer{
+		layer(t, reg("boot/vmlinuz", "kernel")),
+		layer(t, reg("lib/modules/6.1/a.ko", "ko"), reg("lib/modules/6.1/modules.dep", "a.ko:")),
+		layer(t, reg("init", "init"), dir, reg("etc/passwd", "old")),
+		layer(t, reg("app/svc", "binary"), sym),
+		layer(t, reg("etc/passwd", "new"), reg("etc/wisp/config.json", "{}")),
+	}
+	segs := segments(t, ls...)
+	if err := Stackable(segs); err != nil {
+		t.Fatal(err)
+	}
+	var stacked bytes.Buffer
+	st, err := WriteSegments(&stacked, segs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, _, flat := flatten(t, image(t, ls...))
+	got, want := unpack(t, stacked.Bytes()), unpack(t, flat)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("stacked segments unpack to\n%v\nflattening to\n%v", got, want)
+	}
+	if got["etc/passwd"] != "100644:new" || got["dev/console"] == "" {
+		t.Errorf("etc/passwd %q, dev/console %q", got["etc/passwd"], got["dev/console"])
+	}
+	if st.Compressed != int64(stacked.Len()) || st.Entries == 0 {
+		t.Errorf("stats %+v for %d bytes", st, stacked.Len())
+	}
+	if segs[0].Archive != nil || segs[0].Stats.BootFiles != 1 {
+		t.Errorf("a layer of boot files only has segment %+v", segs[0])
+	}
+}
+
+func TestStackable(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		layers [][]tarEntry
+		ok     bool
+	}{
+		{"plain", [][]tarEntry{{reg("a/b", "1")}, {reg("a/c", "2")}}, true},
+		{"file replaced by a file", [][]tarEntry{{reg("a", "1")}, {reg("a", "2")}}, true},
+		{"whiteout", [][]tarEntry{{reg("a", "1")}, {reg(".wh.a", "")}}, false},
+		{"opaque directory", [][]tarEntry{{reg("d/a", "1")}, {reg("d/.wh..wh..opq", "")}}, false},
+		{"file becomes a directory", [][]tarEntry{{reg("a", "1")}, {reg("a/b", "2")}}, false},
+		{"directory becomes a file", [][]tarEntry{{reg("a/b", "1")}, {reg("a", "2")}}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var ls []v1.Layer
+			for _, entries := range tt.layers {
+				ls = append(ls, layer(t, entries...))
+			}
+			err := Stackable(segments(t, ls...))
+			if (err == nil) != tt.ok || (err != nil && !errors.Is(err, ErrNotStackable)) {
+				t.Errorf("Stackable = %v, want ok %v", err, tt.ok)
+			}
+		})
+	}
+}
+
+func TestSegmentIsDeterministic(t *testing.T) {
+	mk := func() []byte {
+		return segments(t, layer(t, reg("a/b", "x"), reg("c", "y")))[0].Archive
+	}
+	if !bytes.Equal(mk(), mk()) {
+		t.Error("one layer made two different segments")
+	}
+}
