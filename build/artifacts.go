@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/initrd"
 	"github.com/wispboot/wisp/layers"
+	"github.com/wispboot/wisp/oci"
 )
 
 // Artifact file names in the output directory of a QEMU board.
@@ -49,12 +51,15 @@ type File struct {
 // boot/) and the initrd; for a disk board the disk image DIR/<board>.img
 // (see disk.go). Files are written under temporary names and renamed only
 // when all are complete, so a failure leaves dir as it was.
-func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir string) (*Artifacts, error) {
+//
+// With a store, the initrd segments and boot files of recurring layers are
+// kept there and reused (segments.go); s may be nil.
+func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir string, s *oci.Store) (*Artifacts, error) {
 	if err := checkOut(dir); err != nil {
 		return nil, err
 	}
 	if p.Disk != nil {
-		return writeDisk(ctx, img, p, dir)
+		return writeDisk(ctx, img, p, dir, s)
 	}
 	kernel, err := os.CreateTemp(dir, ".kernel-*")
 	if err != nil {
@@ -70,13 +75,14 @@ func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir st
 	defer rd.Close()
 
 	sawKernel := false
-	st, err := flatten(ctx, img, p, rd, func(name string, size int64, r io.Reader) error {
+	kernelSum, initrdSum := sha256.New(), sha256.New()
+	st, err := flatten(ctx, img, p, io.MultiWriter(rd, initrdSum), s, func(name string, size int64, r io.Reader) error {
 		if name != p.Kernel.File {
 			return nil // QEMU boards need only the kernel from boot/
 		}
 		sawKernel = true
-		_, err := io.Copy(kernel, r)
-		return err
+		kernelSum.Reset()
+		return replaceWith(kernel, io.TeeReader(r, kernelSum))
 	})
 	if err != nil {
 		return nil, err
@@ -88,16 +94,19 @@ func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir st
 	for _, f := range []struct {
 		tmp  *os.File
 		dest string
-	}{{kernel, a.Kernel}, {rd, a.Initrd}} {
+		sum  hash.Hash
+	}{{kernel, a.Kernel, kernelSum}, {rd, a.Initrd, initrdSum}} {
+		info, err := f.tmp.Stat()
+		if err != nil {
+			return nil, err
+		}
 		if err := errors.Join(f.tmp.Chmod(0o644), f.tmp.Close()); err != nil {
 			return nil, fmt.Errorf("writing %s: %w", f.dest, err)
 		}
 		if err := os.Rename(f.tmp.Name(), f.dest); err != nil {
 			return nil, fmt.Errorf("writing %s: %w", f.dest, err)
 		}
-		if err := a.add(f.dest); err != nil {
-			return nil, err
-		}
+		a.Files = append(a.Files, File{Name: filepath.Base(f.dest), Path: f.dest, Size: info.Size(), SHA256: hex.EncodeToString(f.sum.Sum(nil))})
 	}
 	return a, nil
 }
@@ -115,9 +124,9 @@ func cmdline(img v1.Image, p *boards.Profile) string {
 
 // flatten writes img's initrd to w, sends boot/ files to boot, and checks
 // that the initramfs fits in the board's RAM.
-func flatten(ctx context.Context, img v1.Image, p *boards.Profile, w io.Writer, boot initrd.BootFunc) (*initrd.Stats, error) {
+func flatten(ctx context.Context, img v1.Image, p *boards.Profile, w io.Writer, s *oci.Store, boot initrd.BootFunc) (*initrd.Stats, error) {
 	bw := bufio.NewWriterSize(ctxWriter{ctx, w}, 1<<20)
-	st, err := initrd.Write(img, bw, boot)
+	st, err := writeInitrd(s, img, bw, boot)
 	if err != nil {
 		return nil, fmt.Errorf("writing initrd: %w", err)
 	}
@@ -128,6 +137,18 @@ func flatten(ctx context.Context, img v1.Image, p *boards.Profile, w io.Writer, 
 		return nil, err
 	}
 	return st, nil
+}
+
+// replaceWith makes f's content r's, whatever f held.
+func replaceWith(f *os.File, r io.Reader) error {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	if err := f.Truncate(0); err != nil {
+		return err
+	}
+	_, err := io.Copy(f, r)
+	return err
 }
 
 // fitsRAM is the guardrail for the initramfs: while the kernel unpacks it,

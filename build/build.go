@@ -171,22 +171,32 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 	if tag == "" {
 		tag = bin.name + ":" + p.Name
 	}
+	// Storing the image (which compresses the new layers) and writing the
+	// artifacts (which read them uncompressed) are independent: on two
+	// cores they overlap.
+	var artifacts *Artifacts
+	artifactsDone := make(chan error, 1)
+	go func() {
+		var err error
+		if req.Out != "" {
+			artifacts, err = WriteArtifacts(ctx, img, p, req.Out, src.Store)
+		}
+		artifactsDone <- err
+	}()
 	desc, err := src.Store.WriteImage(img, tag)
+	if aerr := <-artifactsDone; err == nil && aerr != nil {
+		return nil, aerr
+	}
 	if err != nil {
 		return nil, fmt.Errorf("storing appliance: %w", err)
 	}
-	res := &Result{Tag: tag, Digest: desc.Digest, Base: baseRef, Binary: bin.source, Init: initRef, Modules: load}
+	res := &Result{Tag: tag, Digest: desc.Digest, Base: baseRef, Binary: bin.source, Init: initRef, Modules: load, Artifacts: artifacts}
 	if req.Push != "" {
 		pushed, err := src.push(ctx, req.Push, desc.Digest)
 		if err != nil {
 			return nil, err
 		}
 		res.Pushed = pushed
-	}
-	if req.Out != "" {
-		if res.Artifacts, err = WriteArtifacts(ctx, img, p, req.Out); err != nil {
-			return nil, err
-		}
 	}
 	return res, nil
 }

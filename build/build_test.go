@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -219,4 +220,51 @@ func fixtureFile(t *testing.T, b []byte) string {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// TestSegmentCacheSurvivesCorruption damages every cached boot file and
+// segment in the store: the next build notices, makes them again and
+// writes the same bytes.
+func TestSegmentCacheSurvivesCorruption(t *testing.T) {
+	s, p := fixtureStore(t)
+	bin := staticBinary(t)
+	first, err := Build(context.Background(), Sources{Store: s}, request(p, bin, t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := os.ReadFile(first.Artifacts.Initrd)
+	wantKernel, _ := os.ReadFile(first.Artifacts.Kernel)
+	memos, _ := filepath.Glob(filepath.Join(s.Dir(), "memo", "*"))
+	damaged := 0
+	for _, m := range memos {
+		var rec segmentRecord
+		b, _ := os.ReadFile(m)
+		if json.Unmarshal(b, &rec) != nil {
+			continue
+		}
+		var blobs []string
+		if rec.Archive != "" {
+			blobs = append(blobs, rec.Archive)
+		}
+		for _, bf := range rec.Boot {
+			blobs = append(blobs, bf.Blob.String())
+		}
+		for _, d := range blobs {
+			f := filepath.Join(s.Dir(), "blobs", "sha256", strings.TrimPrefix(d, "sha256:"))
+			os.WriteFile(f, []byte("damaged"), 0o644)
+			damaged++
+		}
+	}
+	if damaged == 0 {
+		t.Fatal("no cached segment or boot file found to damage")
+	}
+	second, err := Build(context.Background(), Sources{Store: s}, request(p, bin, t.TempDir()))
+	if err != nil {
+		t.Fatalf("build over a damaged cache: %v", err)
+	}
+	got, _ := os.ReadFile(second.Artifacts.Initrd)
+	gotKernel, _ := os.ReadFile(second.Artifacts.Kernel)
+	if !bytes.Equal(got, want) || !bytes.Equal(gotKernel, wantKernel) {
+		t.Error("a build over a damaged cache wrote different artifacts")
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/image"
 	"github.com/wispboot/wisp/layers"
+	"github.com/wispboot/wisp/oci"
 )
 
 // The files wisp adds to a Raspberry Pi boot partition.
@@ -30,7 +31,7 @@ func ImageFile(p *boards.Profile) string { return p.Name + ".img" }
 // kernel, device trees) at the root of the FAT32 partition, the initrd as
 // initrd.img, and the config.txt and cmdline.txt wisp writes for the
 // board. The files are staged in a temporary directory inside dir.
-func writeDisk(ctx context.Context, img v1.Image, p *boards.Profile, dir string) (*Artifacts, error) {
+func writeDisk(ctx context.Context, img v1.Image, p *boards.Profile, dir string, s *oci.Store) (*Artifacts, error) {
 	stage, err := os.MkdirTemp(dir, ".wisp-boot-*")
 	if err != nil {
 		return nil, fmt.Errorf("output directory %s is not writable: %w", dir, err)
@@ -42,7 +43,7 @@ func writeDisk(ctx context.Context, img v1.Image, p *boards.Profile, dir string)
 	}
 	defer rd.Close()
 	var names []string
-	st, err := flatten(ctx, img, p, rd, func(name string, size int64, r io.Reader) error {
+	st, err := flatten(ctx, img, p, rd, s, func(name string, size int64, r io.Reader) error {
 		if slices.Contains([]string{piInitrd, piConfig, piCmdline}, name) {
 			return fmt.Errorf("the image's boot/%s would be replaced by the one wisp writes", name)
 		}

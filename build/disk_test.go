@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,12 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cavaliergopher/cpio"
-	"github.com/klauspost/compress/gzip"
-
 	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/elfcheck"
 	"github.com/wispboot/wisp/image"
+	"github.com/wispboot/wisp/initrd"
 	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/internal/testenv"
 	"github.com/wispboot/wisp/oci"
@@ -134,22 +131,15 @@ func TestDiskImages(t *testing.T) {
 
 func cpioNames(t *testing.T, gz []byte) map[string]bool {
 	t.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	entries, err := initrd.Read(bytes.NewReader(gz))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := cpio.NewReader(zr)
 	names := map[string]bool{}
-	for {
-		h, err := r.Next()
-		if err == io.EOF {
-			return names
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		names[h.Name] = true
+	for n := range entries {
+		names[n] = true
 	}
+	return names
 }
 
 // TestDiskImageReproducible builds twice, in other stores and paths and a

@@ -34,7 +34,7 @@ func (src Sources) initLayer(ctx context.Context, p *boards.Profile, ref string,
 				return mutate.Addendum{}, "", err
 			}
 		}
-		add, err := layers.Init(bin)
+		add, err := initLayer(src.Store, bin)
 		return add, "", err
 	}
 	img, used, err := src.image(ctx, ref, Platform(p), src.Pull)

@@ -1,6 +1,8 @@
 package build
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -11,12 +13,49 @@ import (
 	"github.com/wispboot/wisp/oci"
 )
 
-// selection is what the store remembers of a modules selection.
-type selection struct {
+// rememberedLayer is what the store keeps of a derived layer, so that it
+// is not derived again: the modules cut from a base, the init layer.
+type rememberedLayer struct {
 	Descriptor v1.Descriptor `json:"descriptor"`
 	DiffID     v1.Hash       `json:"diffID"`
 	History    v1.History    `json:"history"`
-	Load       []string      `json:"load"`
+	Load       []string      `json:"load,omitempty"` // modules: load order
+}
+
+// remember returns the layer remembered under key, or makes it, stores
+// its blob and remembers it. The result is the same either way, so images
+// do not depend on the state of the cache.
+func remember(s *oci.Store, key string, make func() (mutate.Addendum, []string, error)) (mutate.Addendum, []string, error) {
+	var r rememberedLayer
+	if ok, err := s.Memo(key, &r); err != nil {
+		return mutate.Addendum{}, nil, err
+	} else if ok {
+		if l, err := s.Layer(r.Descriptor, r.DiffID); err == nil {
+			return mutate.Addendum{Layer: l, Annotations: r.Descriptor.Annotations, History: r.History}, r.Load, nil
+		}
+	}
+	add, load, err := make()
+	if err != nil {
+		return mutate.Addendum{}, nil, err
+	}
+	if err := s.WriteLayer(add.Layer); err != nil {
+		return mutate.Addendum{}, nil, err
+	}
+	r = rememberedLayer{History: add.History, Load: load}
+	if r.DiffID, err = add.Layer.DiffID(); err != nil {
+		return mutate.Addendum{}, nil, err
+	}
+	if r.Descriptor.Digest, err = add.Layer.Digest(); err != nil {
+		return mutate.Addendum{}, nil, err
+	}
+	if r.Descriptor.Size, err = add.Layer.Size(); err != nil {
+		return mutate.Addendum{}, nil, err
+	}
+	if r.Descriptor.MediaType, err = add.Layer.MediaType(); err != nil {
+		return mutate.Addendum{}, nil, err
+	}
+	r.Descriptor.Annotations = add.Annotations
+	return add, load, s.SetMemo(key, r)
 }
 
 // selectModules returns the board's modules layer cut from the base's
@@ -26,38 +65,22 @@ func selectModules(s *oci.Store, modules v1.Layer, names []string) (mutate.Adden
 	if err != nil {
 		return mutate.Addendum{}, nil, err
 	}
-	key := "modules\x00" + src.String() + "\x00" + strings.Join(names, ",")
-	var sel selection
-	if ok, err := s.Memo(key, &sel); err != nil {
-		return mutate.Addendum{}, nil, err
-	} else if ok {
-		if l, err := s.Layer(sel.Descriptor, sel.DiffID); err == nil {
-			return mutate.Addendum{Layer: l, Annotations: sel.Descriptor.Annotations, History: sel.History}, sel.Load, nil
+	return remember(s, "modules\x00"+src.String()+"\x00"+strings.Join(names, ","), func() (mutate.Addendum, []string, error) {
+		m, err := layers.SelectModules(modules, names)
+		if err != nil {
+			return mutate.Addendum{}, nil, fmt.Errorf("selecting modules: %w", err)
 		}
-	}
-	m, err := layers.SelectModules(modules, names)
-	if err != nil {
-		return mutate.Addendum{}, nil, fmt.Errorf("selecting modules: %w", err)
-	}
-	if err := s.WriteLayer(m.Layer); err != nil {
-		return mutate.Addendum{}, nil, err
-	}
-	sel = selection{History: m.History, Load: m.Load}
-	if sel.DiffID, err = m.Layer.DiffID(); err != nil {
-		return mutate.Addendum{}, nil, err
-	}
-	if sel.Descriptor.Digest, err = m.Layer.Digest(); err != nil {
-		return mutate.Addendum{}, nil, err
-	}
-	if sel.Descriptor.Size, err = m.Layer.Size(); err != nil {
-		return mutate.Addendum{}, nil, err
-	}
-	if sel.Descriptor.MediaType, err = m.Layer.MediaType(); err != nil {
-		return mutate.Addendum{}, nil, err
-	}
-	sel.Descriptor.Annotations = m.Annotations
-	if err := s.SetMemo(key, sel); err != nil {
-		return mutate.Addendum{}, nil, err
-	}
-	return m.Addendum, m.Load, nil
+		return m.Addendum, m.Load, nil
+	})
+}
+
+// initLayer returns the layer of an init binary, remembered by the
+// binary's hash so that the same init is not compressed again.
+func initLayer(s *oci.Store, bin []byte) (mutate.Addendum, error) {
+	sum := sha256.Sum256(bin)
+	add, _, err := remember(s, "init\x00"+hex.EncodeToString(sum[:]), func() (mutate.Addendum, []string, error) {
+		add, err := layers.Init(bin)
+		return add, nil, err
+	})
+	return add, err
 }

@@ -7,47 +7,21 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"strconv"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/klauspost/compress/gzip"
 )
 
-// unpack reads a (concatenated, gzip'd) initrd the way the kernel does:
-// archive after archive, later entries replacing earlier ones. It returns
-// name → "mode:content".
+// unpack reads an initrd with Read: name → "mode:content".
 func unpack(t *testing.T, b []byte) map[string]string {
 	t.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(b)) // multistream: all members
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := io.ReadAll(zr)
+	entries, err := Read(bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}
 	tree := map[string]string{}
-	for off := 0; off < len(raw); {
-		if raw[off] == 0 { // padding after a trailer
-			off++
-			continue
-		}
-		if string(raw[off:off+6]) != "070701" {
-			t.Fatalf("bad magic at %d", off)
-		}
-		field := func(i int) int {
-			n, _ := strconv.ParseUint(string(raw[off+6+8*i:off+14+8*i]), 16, 32)
-			return int(n)
-		}
-		mode, size, namesize := field(1), field(6), field(11)
-		name := string(raw[off+110 : off+110+namesize-1])
-		off += (110 + namesize + 3) &^ 3
-		data := raw[off : off+size]
-		off += (size + 3) &^ 3
-		if name != "TRAILER!!!" {
-			tree[name] = fmt.Sprintf("%o:%s", mode, data)
-		}
+	for name, e := range entries {
+		tree[name] = fmt.Sprintf("%o:%s", e.Mode, e.Data)
 	}
 	return tree
 }

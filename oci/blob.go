@@ -135,3 +135,40 @@ func (s *Store) readBlob(h v1.Hash) ([]byte, error) {
 	defer rc.Close()
 	return io.ReadAll(rc)
 }
+
+// BlobStream opens a blob whose content is verified as it is read: the
+// read that reaches the end fails with ErrCorrupt if the content does not
+// hash to h. It reads the blob once instead of twice, for consumers that
+// copy bytes as they are (not decompressors, which would fail first with
+// a misleading error: use Blob for those) and that discard what they
+// wrote when the read fails.
+func (s *Store) BlobStream(h v1.Hash) (io.ReadCloser, error) {
+	f, err := os.Open(s.blobPath(h))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("blob %s: %w", h, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &verifier{f: f, want: h, h: sha256.New()}, nil
+}
+
+// verifier hashes what is read and checks the digest at the end.
+type verifier struct {
+	f    *os.File
+	want v1.Hash
+	h    hash.Hash
+}
+
+func (v *verifier) Read(p []byte) (int, error) {
+	n, err := v.f.Read(p)
+	v.h.Write(p[:n])
+	if err == io.EOF {
+		if got := hex.EncodeToString(v.h.Sum(nil)); got != v.want.Hex {
+			return n, fmt.Errorf("%w %s: content hashes to sha256:%s; delete the file and build again", ErrCorrupt, v.f.Name(), got)
+		}
+	}
+	return n, err
+}
+
+func (v *verifier) Close() error { return v.f.Close() }

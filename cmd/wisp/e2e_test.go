@@ -15,11 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cavaliergopher/cpio"
-	"github.com/klauspost/compress/gzip"
-
 	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/initbin"
+	"github.com/wispboot/wisp/initrd"
 	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/internal/registrytest"
 	"github.com/wispboot/wisp/internal/testenv"
@@ -258,38 +256,34 @@ func checkInitrd(t *testing.T, file string, wantModules int) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	zr, err := gzip.NewReader(f)
+	entries, err := initrd.Read(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := cpio.NewReader(zr)
-	seen := map[string]bool{}
 	modules := 0
-	for {
-		h, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		seen[h.Name] = true
-		if strings.HasSuffix(h.Name, ".ko") {
+	for name := range entries {
+		if strings.HasSuffix(name, ".ko") {
 			modules++
 		}
-		if b := path.Base(h.Name); b == "sh" || b == "busybox" || strings.HasSuffix(h.Name, "bin/sh") {
-			t.Errorf("initrd holds %s", h.Name)
+		if b := path.Base(name); b == "sh" || b == "busybox" || strings.HasSuffix(name, "bin/sh") {
+			t.Errorf("initrd holds %s", name)
 		}
 	}
 	for _, want := range []string{"dev/console", "init", "etc/wisp/config.json", "app/helloworld"} {
-		if !seen[want] {
+		if _, ok := entries[want]; !ok {
 			t.Errorf("initrd lacks %s", want)
 		}
+	}
+	if c := entries["dev/console"]; c.Mode != ModeCharConsole || c.RdevMajor != 5 || c.RdevMinor != 1 {
+		t.Errorf("dev/console is %+v, want char 5:1", c.Record)
 	}
 	if modules != wantModules {
 		t.Errorf("initrd holds %d modules, want the %d of the closure", modules, wantModules)
 	}
 }
+
+// ModeCharConsole is /dev/console's mode: a character device, 0600.
+const ModeCharConsole = initrd.ModeChar | 0o600
 
 // get polls url until it answers, the run ends or the deadline passes.
 func get(url string, done <-chan result, within time.Duration) (string, error) {

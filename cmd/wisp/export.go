@@ -38,7 +38,7 @@ rebuilt; the files are those of the image's layers.`,
 			if err != nil {
 				return err
 			}
-			a, err := build.WriteArtifacts(c.Context(), app.Image, app.Board, out)
+			a, err := build.WriteArtifacts(c.Context(), app.Image, app.Board, out, src.Store)
 			if err != nil {
 				return err
 			}

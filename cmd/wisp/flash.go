@@ -81,7 +81,7 @@ func exportImage(c *cobra.Command, g *globals, ref, dir string) (string, error) 
 	if app.Board.Disk == nil {
 		return "", fmt.Errorf("%s is for %s, which boots in QEMU, not from a disk", ref, app.Board.Name)
 	}
-	a, err := build.WriteArtifacts(c.Context(), app.Image, app.Board, dir)
+	a, err := build.WriteArtifacts(c.Context(), app.Image, app.Board, dir, src.Store)
 	if err != nil {
 		return "", err
 	}

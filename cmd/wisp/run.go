@@ -89,7 +89,7 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 				if err != nil {
 					return err
 				}
-				if a, err = build.WriteArtifacts(c.Context(), app.Image, app.Board, out); err != nil {
+				if a, err = build.WriteArtifacts(c.Context(), app.Image, app.Board, out, src.Store); err != nil {
 					return err
 				}
 				name, p = app.Ref, app.Board

@@ -1,0 +1,161 @@
+package build
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/wispboot/wisp/initrd"
+	"github.com/wispboot/wisp/layers"
+	"github.com/wispboot/wisp/oci"
+)
+
+// segmentFormat names how segments are made; it is part of their cache
+// key, so a change of format never reuses an old segment.
+const segmentFormat = "newc+gzip-1 v1"
+
+// cachedRoles are the layers whose segments (and boot files) are kept in
+// the store: those that recur from build to build. App and config layers
+// change with every build and are not kept.
+var cachedRoles = map[layers.Role]bool{
+	layers.RoleFirmware: true, layers.RoleKernel: true, layers.RoleModules: true,
+	layers.RoleInit: true, layers.RoleExtra: true,
+}
+
+// segmentRecord is what the store remembers of a layer's segment.
+type segmentRecord struct {
+	Segment initrd.Segment `json:"segment"`
+	Archive string         `json:"archive,omitempty"` // digest of Segment.Archive's blob; "" if none
+	Boot    []bootRecord   `json:"boot"`
+}
+
+type bootRecord struct {
+	Name string  `json:"name"`
+	Size int64   `json:"size"`
+	Blob v1.Hash `json:"blob"`
+}
+
+// writeInitrd writes img's initrd to w as per-layer segments, reusing the
+// segments and boot files of recurring layers from the store (s may be
+// nil: nothing is kept). If the layers cannot be stacked (whiteouts, a
+// name changing kind), it flattens the whole image instead; boot may then
+// be called twice for a file and must replace what it wrote.
+func writeInitrd(s *oci.Store, img v1.Image, w io.Writer, boot initrd.BootFunc) (*initrd.Stats, error) {
+	m, err := img.Manifest()
+	if err != nil {
+		return nil, err
+	}
+	ls, err := img.Layers()
+	if err != nil {
+		return nil, err
+	}
+	var segs []*initrd.Segment
+	for i, l := range ls {
+		var seg *initrd.Segment
+		if s != nil && cachedRoles[layers.Role(m.Layers[i].Annotations[layers.AnnotationRole])] {
+			seg, err = cachedSegment(s, l, m.Layers[i].Digest, boot)
+		} else {
+			seg, err = initrd.LayerSegment(l, boot)
+		}
+		if err != nil {
+			return nil, err
+		}
+		segs = append(segs, seg)
+	}
+	if err := initrd.Stackable(segs); errors.Is(err, initrd.ErrNotStackable) {
+		return initrd.Write(img, w, boot)
+	}
+	return initrd.WriteSegments(w, segs)
+}
+
+// cachedSegment returns a layer's segment from the store, replaying its
+// boot files to boot, or makes it and keeps it.
+func cachedSegment(s *oci.Store, l v1.Layer, digest v1.Hash, boot initrd.BootFunc) (*initrd.Segment, error) {
+	key := "segment\x00" + segmentFormat + "\x00" + digest.String()
+	var rec segmentRecord
+	if ok, _ := s.Memo(key, &rec); ok {
+		if seg, err := replay(s, rec, boot); err == nil {
+			return seg, nil
+		}
+	}
+	rec = segmentRecord{}
+	seg, err := initrd.LayerSegment(l, func(name string, size int64, r io.Reader) error {
+		bw, err := s.NewBlobWriter()
+		if err != nil {
+			return err
+		}
+		defer bw.Abort()
+		tee := io.TeeReader(r, bw)
+		if err := boot(name, size, tee); err != nil {
+			return err
+		}
+		if _, err := io.Copy(io.Discard, tee); err != nil { // what boot did not read
+			return err
+		}
+		h, n, err := bw.Commit()
+		if err != nil {
+			return err
+		}
+		rec.Boot = append(rec.Boot, bootRecord{Name: name, Size: n, Blob: h})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if seg.Archive != nil {
+		h, _, err := v1.SHA256(bytes.NewReader(seg.Archive))
+		if err != nil {
+			return nil, err
+		}
+		if err := s.WriteBlob(h, bytes.NewReader(seg.Archive)); err != nil {
+			return nil, err
+		}
+		rec.Archive = h.String()
+	}
+	rec.Segment = *seg
+	if err := s.SetMemo(key, rec); err != nil {
+		return nil, err
+	}
+	return seg, nil
+}
+
+// replay loads a remembered segment and sends its boot files to boot.
+func replay(s *oci.Store, rec segmentRecord, boot initrd.BootFunc) (*initrd.Segment, error) {
+	// Both kinds of blob are copied as they are, so they are verified as
+	// they stream (one read, not two); a corrupt one fails the replay and
+	// the segment is made again.
+	seg := rec.Segment
+	if rec.Archive != "" {
+		h, err := v1.NewHash(rec.Archive)
+		if err != nil {
+			return nil, err
+		}
+		rc, err := s.BlobStream(h)
+		if err != nil {
+			return nil, err
+		}
+		seg.Archive, err = io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, b := range rec.Boot {
+		rc, err := s.BlobStream(b.Blob)
+		if err != nil {
+			return nil, err
+		}
+		err = boot(b.Name, b.Size, rc)
+		if err == nil {
+			_, err = io.Copy(io.Discard, rc) // the rest, to reach the check
+		}
+		rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("writing boot file %s: %w", b.Name, err)
+		}
+	}
+	return &seg, nil
+}
