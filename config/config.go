@@ -1,7 +1,6 @@
 package config
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -70,18 +69,21 @@ type Exec struct {
 // Nobody is the default identity of the binary.
 var Nobody = User{UID: 65534, GID: 65534}
 
-// Decode reads a configuration and validates it.
+// Decode reads a configuration and validates it. A field it does not know,
+// a value of the wrong type or anything after the JSON object is an error.
 func Decode(r io.Reader) (*Config, error) {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	var c Config
-	if err := dec.Decode(&c); err != nil {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("reading config: %w", err)
+	}
+	c, err := decode(b)
+	if err != nil {
 		return nil, fmt.Errorf("decoding config: %w", err)
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	return &c, nil
+	return c, nil
 }
 
 // Validate reports the first inconsistency in c.
