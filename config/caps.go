@@ -1,8 +1,9 @@
 package config
 
 import (
-	"fmt"
-	"sort"
+	"errors"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -30,7 +31,7 @@ func CapabilityName(s string) (string, error) {
 		n = "CAP_" + n
 	}
 	if _, ok := capabilityNumbers[n]; !ok {
-		return "", fmt.Errorf("%q is not a Linux capability (see capabilities(7); like CAP_NET_BIND_SERVICE)", s)
+		return "", errors.New(strconv.Quote(s) + " is not a Linux capability (see capabilities(7); like CAP_NET_BIND_SERVICE)")
 	}
 	return n, nil
 }
@@ -45,6 +46,6 @@ func Capabilities(names []string) ([]int, error) {
 		}
 		nums = append(nums, capabilityNumbers[n])
 	}
-	sort.Ints(nums)
+	slices.Sort(nums)
 	return nums, nil
 }

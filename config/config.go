@@ -2,9 +2,11 @@ package config
 
 import (
 	"errors"
-	"fmt"
 	"io"
+	"strconv"
 	"strings"
+
+	"github.com/wispboot/wisp/internal/errs"
 )
 
 // Path is where the config layer puts the configuration in the appliance.
@@ -74,11 +76,11 @@ var Nobody = User{UID: 65534, GID: 65534}
 func Decode(r io.Reader) (*Config, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("reading config: %w", err)
+		return nil, errs.Wrap("reading config", err)
 	}
 	c, err := decode(b)
 	if err != nil {
-		return nil, fmt.Errorf("decoding config: %w", err)
+		return nil, errs.Wrap("decoding config", err)
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -90,36 +92,37 @@ func Decode(r io.Reader) (*Config, error) {
 func (c *Config) Validate() error {
 	switch {
 	case c.Version != Version:
-		return fmt.Errorf("config version %d, want %d", c.Version, Version)
+		return errors.New("config version " + strconv.Itoa(c.Version) + ", want " + strconv.Itoa(Version))
 	case c.Exec.Path == "" || c.Exec.Path[0] != '/':
-		return fmt.Errorf("exec path %q is not absolute", c.Exec.Path)
+		return errors.New("exec path " + strconv.Quote(c.Exec.Path) + " is not absolute")
 	case len(c.Exec.Args) == 0:
 		return errors.New("exec args are empty: argv[0] is required")
 	case c.User.UID == 1<<32-1 || c.User.GID == 1<<32-1:
-		return fmt.Errorf("user %d:%d: 4294967295 is not an id", c.User.UID, c.User.GID)
+		return errors.New("user " + strconv.FormatUint(uint64(c.User.UID), 10) + ":" + strconv.FormatUint(uint64(c.User.GID), 10) +
+			": 4294967295 is not an id")
 	case c.TmpSize != "" && !isSize(c.TmpSize):
-		return fmt.Errorf("tmp size %q is not a size like 64m or 25%%", c.TmpSize)
+		return errors.New("tmp size " + strconv.Quote(c.TmpSize) + " is not a size like 64m or 25%")
 	case c.Clock.NTPTimeoutMs < 0:
-		return fmt.Errorf("NTP timeout %d ms is negative", c.Clock.NTPTimeoutMs)
+		return errors.New("NTP timeout " + strconv.Itoa(c.Clock.NTPTimeoutMs) + " ms is negative")
 	}
 	for _, m := range c.Modules {
 		if !strings.HasPrefix(m, "/") {
-			return fmt.Errorf("module path %q is not absolute", m)
+			return errors.New("module path " + strconv.Quote(m) + " is not absolute")
 		}
 	}
 	for _, s := range c.Sysctls {
 		if !isSysctlKey(s.Key) {
-			return fmt.Errorf("sysctl %q is not a kernel parameter name like net.ipv4.ip_forward", s.Key)
+			return errors.New("sysctl " + strconv.Quote(s.Key) + " is not a kernel parameter name like net.ipv4.ip_forward")
 		}
 	}
 	for _, e := range c.Exec.Env {
 		if k, _, ok := strings.Cut(e, "="); !ok || k == "" {
-			return fmt.Errorf("environment entry %q is not K=V", e)
+			return errors.New("environment entry " + strconv.Quote(e) + " is not K=V")
 		}
 	}
 	for _, s := range c.Clock.NTP {
 		if s == "" || strings.ContainsAny(s, " /") {
-			return fmt.Errorf("NTP server %q is not a host or host:port", s)
+			return errors.New("NTP server " + strconv.Quote(s) + " is not a host or host:port")
 		}
 	}
 	if _, err := Capabilities(c.Capabilities); err != nil {

@@ -2,8 +2,8 @@ package config
 
 import (
 	"errors"
-	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 )
 
@@ -35,34 +35,34 @@ func (n *Network) Validate() error {
 	}
 	for _, p := range prefixes {
 		if n.DHCP && p.Addr().Is4() {
-			return fmt.Errorf("address %s and DHCP both configure IPv4: choose one", p)
+			return errors.New("address " + p.String() + " and DHCP both configure IPv4: choose one")
 		}
 	}
 	families := map[bool]bool{}
 	for _, g := range n.Gateways {
 		gw, err := netip.ParseAddr(g)
 		if err != nil {
-			return fmt.Errorf("gateway %q is not an IP address", g)
+			return errors.New("gateway " + strconv.Quote(g) + " is not an IP address")
 		}
 		if families[gw.Is4()] {
-			return fmt.Errorf("two %s gateways: give one per address family", family(gw))
+			return errors.New("two " + family(gw) + " gateways: give one per address family")
 		}
 		families[gw.Is4()] = true
 		if n.DHCP && gw.Is4() {
-			return fmt.Errorf("gateway %s and DHCP both configure IPv4: the lease names the router", gw)
+			return errors.New("gateway " + gw.String() + " and DHCP both configure IPv4: the lease names the router")
 		}
 		if !reachable(gw, prefixes) {
-			return fmt.Errorf("gateway %s is outside the subnets of %v", gw, n.Addresses)
+			return errors.New("gateway " + gw.String() + " is outside the subnets of [" + strings.Join(n.Addresses, " ") + "]")
 		}
 	}
 	for _, s := range n.DNS {
 		if _, err := netip.ParseAddr(s); err != nil {
-			return fmt.Errorf("DNS server %q is not an IP address", s)
+			return errors.New("DNS server " + strconv.Quote(s) + " is not an IP address")
 		}
 	}
 	for _, s := range n.Search {
 		if !isDomain(s) {
-			return fmt.Errorf("search domain %q is not a DNS name", s)
+			return errors.New("search domain " + strconv.Quote(s) + " is not a DNS name")
 		}
 	}
 	return nil
@@ -81,7 +81,7 @@ func (n *Network) Prefixes() ([]netip.Prefix, error) {
 	for _, s := range n.Addresses {
 		p, err := netip.ParsePrefix(s)
 		if err != nil {
-			return nil, fmt.Errorf("address %q is not in CIDR form (like 10.0.2.15/24 or fd00::15/64)", s)
+			return nil, errors.New("address " + strconv.Quote(s) + " is not in CIDR form (like 10.0.2.15/24 or fd00::15/64)")
 		}
 		ps = append(ps, p)
 	}

@@ -1,6 +1,9 @@
 package main
 
-import "fmt"
+import (
+	"errors"
+	"strconv"
+)
 
 // A capPlan is what the drop step does with capabilities
 // (capabilities(7)): the capabilities to drop from the bounding set, and
@@ -22,7 +25,7 @@ func planCaps(kept []int, last int) (capPlan, error) {
 	keep := map[int]bool{}
 	for _, c := range kept {
 		if c < 0 || c > last || c > 63 {
-			return capPlan{}, fmt.Errorf("capability %d is not known to this kernel (its last is %d)", c, last)
+			return capPlan{}, errors.New("capability " + strconv.Itoa(c) + " is not known to this kernel (its last is " + strconv.Itoa(last) + ")")
 		}
 		if keep[c] {
 			continue

@@ -1,10 +1,10 @@
 package main
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/sys/unix"
 )
 
@@ -19,7 +19,7 @@ func lastCap() (int, error) {
 	}
 	last, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil {
-		return 0, fmt.Errorf("parsing %s: %w", capLastCap, err)
+		return 0, errs.Wrap("parsing "+capLastCap, err)
 	}
 	return last, nil
 }
@@ -29,7 +29,7 @@ func lastCap() (int, error) {
 func dropBounding(caps []int) error {
 	for _, c := range caps {
 		if err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0); err != nil {
-			return fmt.Errorf("dropping capability %d from the bounding set: %w", c, err)
+			return errs.Wrap("dropping capability "+strconv.Itoa(c)+" from the bounding set", err)
 		}
 	}
 	return nil
@@ -38,7 +38,7 @@ func dropBounding(caps []int) error {
 // clearAmbient empties the calling thread's ambient capability set.
 func clearAmbient() error {
 	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil {
-		return fmt.Errorf("clearing ambient capabilities: %w", err)
+		return errs.Wrap("clearing ambient capabilities", err)
 	}
 	return nil
 }
@@ -52,7 +52,7 @@ func setCaps(sets [2]uint32) error {
 		data[i] = unix.CapUserData{Effective: s, Permitted: s, Inheritable: s}
 	}
 	if err := unix.Capset(&hdr, &data[0]); err != nil {
-		return fmt.Errorf("setting capabilities: %w", err)
+		return errs.Wrap("setting capabilities", err)
 	}
 	return nil
 }
@@ -62,7 +62,7 @@ func setCaps(sets [2]uint32) error {
 func raiseAmbient(caps []int) error {
 	for _, c := range caps {
 		if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_RAISE, uintptr(c), 0, 0); err != nil {
-			return fmt.Errorf("raising ambient capability %d: %w", c, err)
+			return errs.Wrap("raising ambient capability "+strconv.Itoa(c), err)
 		}
 	}
 	return nil
@@ -76,7 +76,7 @@ func keepCaps(on bool) error {
 		v = 1
 	}
 	if err := unix.Prctl(unix.PR_SET_KEEPCAPS, v, 0, 0, 0); err != nil {
-		return fmt.Errorf("setting keepcaps to %d: %w", v, err)
+		return errs.Wrap("setting keepcaps to "+strconv.FormatUint(uint64(v), 10), err)
 	}
 	return nil
 }

@@ -1,6 +1,6 @@
 package main
 
-import "fmt"
+import "strconv"
 
 // utc formats Unix seconds as RFC 3339 in UTC, "2025-11-22T06:12:00Z",
 // without time.Time (see files_linux.go). The date is Howard Hinnant's
@@ -28,5 +28,19 @@ func utc(sec int64) string {
 	if m <= 2 {
 		y++
 	}
-	return fmt.Sprintf("%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, s/3600, s/60%60, s%60)
+	return zeroPad(y, 4) + "-" + zeroPad(m, 2) + "-" + zeroPad(d, 2) + "T" +
+		zeroPad(s/3600, 2) + ":" + zeroPad(s/60%60, 2) + ":" + zeroPad(s%60, 2) + "Z"
+}
+
+// zeroPad formats n in at least width characters, zeros after any sign,
+// as %0*d does.
+func zeroPad(n int64, width int) string {
+	digits, sign := strconv.FormatInt(n, 10), ""
+	if n < 0 {
+		digits, sign = digits[1:], "-"
+	}
+	for len(sign)+len(digits) < width {
+		digits = "0" + digits
+	}
+	return sign + digits
 }

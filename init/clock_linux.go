@@ -1,9 +1,9 @@
 package main
 
 import (
-	"fmt"
 	"time"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/sys/unix"
 )
 
@@ -29,7 +29,7 @@ func realtime() int64 {
 func setRealtime(ns int64) error {
 	ts := unix.NsecToTimespec(ns)
 	if err := unix.ClockSettime(unix.CLOCK_REALTIME, &ts); err != nil {
-		return fmt.Errorf("setting the clock to %s: %w", utc(ns/1e9), err)
+		return errs.Wrap("setting the clock to "+utc(ns/1e9), err)
 	}
 	return nil
 }
@@ -44,10 +44,10 @@ func clockFloor(b *boot) (string, error) {
 		return "", skipped("no clock floor in config; clock at " + utc(now/1e9))
 	}
 	if now >= floor*1e9 {
-		return fmt.Sprintf("%s, not before the floor %s", utc(now/1e9), utc(floor)), nil
+		return utc(now/1e9) + ", not before the floor " + utc(floor), nil
 	}
 	if err := setRealtime(floor * 1e9); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s -> %s (the floor)", utc(now/1e9), utc(floor)), nil
+	return utc(now/1e9) + " -> " + utc(floor) + " (the floor)", nil
 }

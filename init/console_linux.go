@@ -1,8 +1,9 @@
 package main
 
 import (
-	"fmt"
+	"strconv"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/sys/unix"
 )
 
@@ -14,14 +15,14 @@ const console = "/dev/console"
 func reopenConsole() error {
 	fd, err := unix.Open(console, unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return fmt.Errorf("opening %s: %w", console, err)
+		return errs.Wrap("opening "+console, err)
 	}
 	for i := 0; i <= 2; i++ {
 		if i == fd {
 			continue
 		}
 		if err := unix.Dup3(fd, i, 0); err != nil {
-			return fmt.Errorf("making %s fd %d: %w", console, i, err)
+			return errs.Wrap("making "+console+" fd "+strconv.Itoa(i), err)
 		}
 	}
 	if fd > 2 {

@@ -3,8 +3,8 @@ package main
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -113,7 +113,7 @@ type reply struct {
 // parseReply reads a DHCP message.
 func parseReply(b []byte) (*reply, error) {
 	if len(b) < dhcpFixedLen+len(magicCookie) {
-		return nil, fmt.Errorf("DHCP message of %d bytes is too short", len(b))
+		return nil, errors.New("DHCP message of " + strconv.Itoa(len(b)) + " bytes is too short")
 	}
 	if string(b[dhcpFixedLen:dhcpFixedLen+4]) != string(magicCookie) {
 		return nil, errors.New("DHCP message without the magic cookie")
@@ -135,7 +135,7 @@ func parseReply(b []byte) (*reply, error) {
 			break
 		}
 		if len(opts) < 2 || len(opts) < 2+int(opts[1]) {
-			return nil, fmt.Errorf("DHCP option %d runs past the message", code)
+			return nil, errors.New("DHCP option " + strconv.Itoa(int(code)) + " runs past the message")
 		}
 		n := int(opts[1])
 		r.options[code] = append(r.options[code], opts[2:2+n]...)
@@ -179,7 +179,7 @@ const infinite = 0xffffffff
 func leaseFrom(r *reply) (*lease, error) {
 	a := r.yiaddr
 	if !unicast4(a) {
-		return nil, fmt.Errorf("the server offers %s, not a unicast address", a)
+		return nil, errors.New("the server offers " + a.String() + ", not a unicast address")
 	}
 	bits := classful(a)
 	if v := r.options[optSubnetMask]; len(v) == 4 {
@@ -264,7 +264,7 @@ func maskBits(m []byte) (int, error) {
 	for ; bits < 32 && v&(1<<(31-bits)) != 0; bits++ {
 	}
 	if v<<bits != 0 {
-		return 0, fmt.Errorf("subnet mask %d.%d.%d.%d is not contiguous", m[0], m[1], m[2], m[3])
+		return 0, errors.New("subnet mask " + netip.AddrFrom4([4]byte(m)).String() + " is not contiguous")
 	}
 	return bits, nil
 }
@@ -372,7 +372,7 @@ func decodeName(b []byte, off int) (string, int, error) {
 			}
 			off = ptr
 		case n&0xc0 != 0:
-			return "", 0, fmt.Errorf("domain name label type %#x is reserved", n&0xc0)
+			return "", 0, errors.New("domain name label type 0x" + strconv.FormatInt(int64(n&0xc0), 16) + " is reserved")
 		default:
 			if off+1+n > len(b) {
 				return "", 0, errors.New("domain name label runs past the option")

@@ -3,11 +3,12 @@ package main
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/sys/unix"
 )
 
@@ -36,7 +37,7 @@ func runDHCP(b *boot) (string, error) {
 	defer c.Close()
 	mac, err := c.hwAddr(b.link)
 	if err != nil {
-		return "", fmt.Errorf("interface %s: %w", n.Interface, err)
+		return "", errs.Wrap("interface "+n.Interface, err)
 	}
 	conn, err := dialDHCP(b.link)
 	if err != nil {
@@ -45,15 +46,15 @@ func runDHCP(b *boot) (string, error) {
 	defer conn.Close()
 	l, err := conn.lease(mac, b.cfg.Hostname, dhcpWaits, dhcpBudget)
 	if err != nil {
-		return "", fmt.Errorf("no DHCPv4 lease on %s, so no IPv4 address: %w", n.Interface, err)
+		return "", errs.Wrap("no DHCPv4 lease on "+n.Interface+", so no IPv4 address", err)
 	}
 	if _, err := c.request(addAddr(b.link, l.addr)); err != nil {
-		return "", fmt.Errorf("adding leased %s to %s: %w", l.addr, n.Interface, err)
+		return "", errs.Wrap("adding leased "+l.addr.String()+" to "+n.Interface, err)
 	}
 	if l.router.IsValid() {
 		onlink := !l.addr.Masked().Contains(l.router)
 		if _, err := c.request(addDefaultRoute(b.link, l.router, onlink)); err != nil {
-			return "", fmt.Errorf("adding default route via leased router %s: %w", l.router, err)
+			return "", errs.Wrap("adding default route via leased router "+l.router.String(), err)
 		}
 	}
 	b.lease = l
@@ -75,11 +76,11 @@ func dialDHCP(index int32) (*dhcpConn, error) {
 	proto := htons(unix.ETH_P_IP)
 	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, int(proto))
 	if err != nil {
-		return nil, fmt.Errorf("opening packet socket: %w", err)
+		return nil, errs.Wrap("opening packet socket", err)
 	}
 	if err := unix.Bind(fd, &unix.SockaddrLinklayer{Protocol: proto, Ifindex: int(index)}); err != nil {
 		unix.Close(fd)
-		return nil, fmt.Errorf("binding packet socket: %w", err)
+		return nil, errs.Wrap("binding packet socket", err)
 	}
 	return &dhcpConn{fd: fd, index: index}, nil
 }
@@ -101,7 +102,7 @@ func (c *dhcpConn) send(m clientMsg) error {
 		Addr:     [8]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
 	}
 	if err := unix.Sendto(c.fd, pkt, 0, to); err != nil {
-		return fmt.Errorf("sending DHCP message: %w", err)
+		return errs.Wrap("sending DHCP message", err)
 	}
 	return nil
 }
@@ -118,7 +119,7 @@ func (c *dhcpConn) receive(xid uint32, mac [6]byte, deadline time.Duration, acce
 		if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR) {
 			continue
 		} else if err != nil {
-			return nil, fmt.Errorf("reading packet socket: %w", err)
+			return nil, errs.Wrap("reading packet socket", err)
 		}
 		if ll, ok := from.(*unix.SockaddrLinklayer); ok && ll.Pkttype == unix.PACKET_OUTGOING {
 			continue
@@ -141,7 +142,7 @@ func (c *dhcpConn) receive(xid uint32, mac [6]byte, deadline time.Duration, acce
 func (c *dhcpConn) lease(mac [6]byte, hostname string, waits []time.Duration, budget time.Duration) (*lease, error) {
 	start := sinceBoot()
 	end := start + budget
-	var why error
+	why := errors.New("no attempt") // replaced by each attempt's failure
 	attempts := 0
 	for _, wait := range waits {
 		now := sinceBoot()
@@ -176,13 +177,14 @@ func (c *dhcpConn) lease(mac [6]byte, hostname string, waits []time.Duration, bu
 			return (t == dhcpAck || t == dhcpNak) && (!server.IsValid() || r.addrOption(optServerID) == server)
 		})
 		if errors.Is(err, unix.ETIMEDOUT) {
-			why = fmt.Errorf("offer of %s from %s, then no answer to the request", offer.yiaddr, server)
+			why = errors.New("offer of " + offer.yiaddr.String() + " from " + server.String() + ", then no answer to the request")
 			continue
 		} else if err != nil {
 			return nil, err
 		}
 		if ack.msgType() == dhcpNak {
-			why = fmt.Errorf("%s refused the request for %s (NAK %q)", server, offer.yiaddr, ack.options[optMessage])
+			why = errors.New(server.String() + " refused the request for " + offer.yiaddr.String() +
+				" (NAK " + strconv.Quote(string(ack.options[optMessage])) + ")")
 			continue
 		}
 		l, err := leaseFrom(ack)
@@ -192,5 +194,5 @@ func (c *dhcpConn) lease(mac [6]byte, hostname string, waits []time.Duration, bu
 		}
 		return l, nil
 	}
-	return nil, fmt.Errorf("%v after %d attempts in %s", why, attempts, strings.TrimSpace(duration(sinceBoot()-start)))
+	return nil, errors.New(why.Error() + " after " + strconv.Itoa(attempts) + " attempts in " + strings.TrimSpace(duration(sinceBoot()-start)))
 }

@@ -2,10 +2,11 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/net/dns/dnsmessage"
 )
 
@@ -23,7 +24,7 @@ func dnsQuery(id uint16, name string, t dnsmessage.Type) ([]byte, error) {
 	}
 	n, err := dnsmessage.NewName(name)
 	if err != nil {
-		return nil, fmt.Errorf("host name %q: %w", name, err)
+		return nil, errs.Wrap("host name "+strconv.Quote(name), err)
 	}
 	b := dnsmessage.NewBuilder(make([]byte, 0, 512), dnsmessage.Header{ID: id, RecursionDesired: true})
 	if err := b.StartQuestions(); err != nil {
@@ -63,7 +64,7 @@ func dnsAnswer(reply, query []byte, t dnsmessage.Type) (addrs []netip.Addr, ours
 	case dnsmessage.RCodeNameError:
 		return nil, true, errNoSuchHost
 	default:
-		return nil, true, fmt.Errorf("name server answers %v", h.RCode)
+		return nil, true, errors.New("name server answers " + h.RCode.String())
 	}
 	if err := p.SkipAllQuestions(); err != nil {
 		return nil, true, err

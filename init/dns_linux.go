@@ -1,10 +1,11 @@
 package main
 
 import (
-	"fmt"
+	"errors"
 	"net/netip"
 	"time"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/net/dns/dnsmessage"
 )
 
@@ -16,7 +17,7 @@ const dnsPort = 53
 // decides.
 func lookup(name string, servers []netip.AddrPort, zone int32, deadline time.Duration, stop int) ([]netip.Addr, error) {
 	if len(servers) == 0 {
-		return nil, fmt.Errorf("looking up %s: no DNS servers", name)
+		return nil, errors.New("looking up " + name + ": no DNS servers")
 	}
 	for _, t := range []dnsmessage.Type{dnsmessage.TypeA, dnsmessage.TypeAAAA} {
 		query, err := dnsQuery(uint16(random32()), name, t)
@@ -37,14 +38,14 @@ func lookup(name string, servers []netip.AddrPort, zone int32, deadline time.Dur
 			return true, nil
 		}, deadline, stop)
 		if err != nil {
-			return nil, fmt.Errorf("looking up %s: %w", name, err)
+			return nil, errs.Wrap("looking up "+name, err)
 		}
 		if answer != nil {
-			return nil, fmt.Errorf("looking up %s: %w", name, answer)
+			return nil, errs.Wrap("looking up "+name, answer)
 		}
 		if len(addrs) > 0 {
 			return addrs, nil
 		}
 	}
-	return nil, fmt.Errorf("looking up %s: no address", name)
+	return nil, errors.New("looking up " + name + ": no address")
 }

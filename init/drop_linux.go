@@ -1,12 +1,14 @@
 package main
 
 import (
-	"fmt"
+	"errors"
 	"math"
+	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/wispboot/wisp/config"
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/sys/unix"
 )
 
@@ -25,7 +27,7 @@ import (
 func dropPrivileges(b *boot) (string, error) {
 	u := b.cfg.User
 	if u.UID == math.MaxUint32 || u.GID == math.MaxUint32 {
-		return "", fmt.Errorf("user %d:%d: -1 is not an id", u.UID, u.GID)
+		return "", errors.New("user " + formatID(u.UID) + ":" + formatID(u.GID) + ": -1 is not an id")
 	}
 	kept, err := config.Capabilities(b.cfg.Capabilities)
 	if err != nil {
@@ -40,7 +42,7 @@ func dropPrivileges(b *boot) (string, error) {
 		return "", err
 	}
 	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-		return "", fmt.Errorf("setting no_new_privs: %w", err)
+		return "", errs.Wrap("setting no_new_privs", err)
 	}
 	if err := keepCaps(true); err != nil {
 		return "", err
@@ -52,14 +54,14 @@ func dropPrivileges(b *boot) (string, error) {
 		return "", err
 	}
 	if err := syscall.Setgroups(nil); err != nil {
-		return "", fmt.Errorf("clearing supplementary groups: %w", err)
+		return "", errs.Wrap("clearing supplementary groups", err)
 	}
 	gid, uid := int(u.GID), int(u.UID)
 	if err := syscall.Setresgid(gid, gid, gid); err != nil {
-		return "", fmt.Errorf("setting gid %d: %w", gid, err)
+		return "", errs.Wrap("setting gid "+strconv.Itoa(gid), err)
 	}
 	if err := syscall.Setresuid(uid, uid, uid); err != nil {
-		return "", fmt.Errorf("setting uid %d: %w", uid, err)
+		return "", errs.Wrap("setting uid "+strconv.Itoa(uid), err)
 	}
 	if err := setCaps(plan.sets); err != nil {
 		return "", err
@@ -79,5 +81,8 @@ func dropPrivileges(b *boot) (string, error) {
 		}
 		caps = strings.Join(names, " ") + " (ambient)"
 	}
-	return fmt.Sprintf("%d:%d, %s, no_new_privs", uid, gid, caps), nil
+	return strconv.Itoa(uid) + ":" + strconv.Itoa(gid) + ", " + caps + ", no_new_privs", nil
 }
+
+// formatID formats a uid or gid for a message.
+func formatID(id uint32) string { return strconv.FormatUint(uint64(id), 10) }

@@ -2,10 +2,10 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"syscall"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/sys/unix"
 )
 
@@ -14,15 +14,15 @@ import (
 func execBinary(b *boot) (string, error) {
 	e, u := b.cfg.Exec, b.cfg.User
 	now := sinceBoot()
-	b.logf(prioInfo, "exec %s as %d:%d (init took %s, up %s)", e.Path, u.UID, u.GID,
-		strings.TrimSpace(duration(now-b.start)), strings.TrimSpace(duration(now)))
+	b.log(prioInfo, "exec "+e.Path+" as "+formatID(u.UID)+":"+formatID(u.GID)+
+		" (init took "+strings.TrimSpace(duration(now-b.start))+", up "+strings.TrimSpace(duration(now))+")")
 	err := syscall.Exec(e.Path, e.Args, e.Env)
 	if errors.Is(err, syscall.ENOENT) {
 		var st unix.Stat_t
 		if unix.Stat(e.Path, &st) == nil {
 			// The file is there: its ELF interpreter is not.
-			return "", fmt.Errorf("executing %s: %w (is it dynamically linked? wisp needs a static binary)", e.Path, err)
+			return "", errs.WithMessage("executing "+e.Path+": "+err.Error()+" (is it dynamically linked? wisp needs a static binary)", err)
 		}
 	}
-	return "", fmt.Errorf("executing %s: %w", e.Path, err)
+	return "", errs.Wrap("executing "+e.Path, err)
 }

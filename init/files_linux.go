@@ -2,9 +2,9 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/sys/unix"
 )
 
@@ -21,7 +21,7 @@ func mkdirAll(dir string) error {
 		}
 		err := unix.Mkdir(dir[:i], 0o755)
 		if err != nil && !errors.Is(err, unix.EEXIST) {
-			return fmt.Errorf("creating %s: %w", dir[:i], err)
+			return errs.Wrap("creating "+dir[:i], err)
 		}
 	}
 	return nil
@@ -31,7 +31,7 @@ func mkdirAll(dir string) error {
 func readFile(path string) (string, error) {
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return "", fmt.Errorf("opening %s: %w", path, err)
+		return "", errs.Wrap("opening "+path, err)
 	}
 	defer unix.Close(fd)
 	var sb strings.Builder
@@ -39,7 +39,7 @@ func readFile(path string) (string, error) {
 	for {
 		n, err := unix.Read(fd, buf)
 		if err != nil {
-			return "", fmt.Errorf("reading %s: %w", path, err)
+			return "", errs.Wrap("reading "+path, err)
 		}
 		if n == 0 {
 			return sb.String(), nil
@@ -52,7 +52,7 @@ func readFile(path string) (string, error) {
 func writeFile(path string, data []byte, mode uint32) error {
 	fd, err := unix.Open(path, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_CLOEXEC, mode)
 	if err != nil {
-		return fmt.Errorf("creating %s: %w", path, err)
+		return errs.Wrap("creating "+path, err)
 	}
 	var werr error
 	for len(data) > 0 && werr == nil {
@@ -64,7 +64,7 @@ func writeFile(path string, data []byte, mode uint32) error {
 		werr = err
 	}
 	if werr != nil {
-		return fmt.Errorf("writing %s: %w", path, werr)
+		return errs.Wrap("writing "+path, werr)
 	}
 	return nil
 }

@@ -1,8 +1,9 @@
 package main
 
 import (
-	"fmt"
+	"strconv"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/sys/unix"
 )
 
@@ -13,7 +14,7 @@ func setHostname(b *boot) (string, error) {
 		return "", skipped("no hostname in config")
 	}
 	if err := unix.Sethostname([]byte(name)); err != nil {
-		return "", fmt.Errorf("setting hostname %q: %w", name, err)
+		return "", errs.Wrap("setting hostname "+strconv.Quote(name), err)
 	}
 	return name, nil
 }

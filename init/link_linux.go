@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"syscall"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/sys/unix"
 )
 
@@ -31,7 +31,7 @@ func (c *rtnl) links() (map[string]int32, error) {
 	dump := message{typ: unix.RTM_GETLINK, flags: unix.NLM_F_DUMP, body: ifinfomsg(0, 0, 0)}
 	replies, err := c.request(dump)
 	if err != nil {
-		return nil, fmt.Errorf("listing interfaces: %w", err)
+		return nil, errs.Wrap("listing interfaces", err)
 	}
 	have := make(map[string]int32)
 	for _, m := range replies {
@@ -64,7 +64,7 @@ func parseLink(m syscall.NetlinkMessage) (string, int32, bool) {
 func (c *rtnl) hwAddr(index int32) ([6]byte, error) {
 	replies, err := c.request(message{typ: unix.RTM_GETLINK, body: ifinfomsg(index, 0, 0)})
 	if err != nil {
-		return [6]byte{}, fmt.Errorf("reading the interface: %w", err)
+		return [6]byte{}, errs.Wrap("reading the interface", err)
 	}
 	for _, m := range replies {
 		attrs, err := syscall.ParseNetlinkRouteAttr(&m)
@@ -76,7 +76,7 @@ func (c *rtnl) hwAddr(index int32) ([6]byte, error) {
 				continue
 			}
 			if len(a.Value) != 6 {
-				return [6]byte{}, fmt.Errorf("hardware address %x is not an Ethernet address (DHCP needs one)", a.Value)
+				return [6]byte{}, errors.New("hardware address " + hexString(a.Value) + " is not an Ethernet address (DHCP needs one)")
 			}
 			return [6]byte(a.Value), nil
 		}
@@ -92,4 +92,15 @@ func names(have map[string]int32) string {
 	}
 	slices.Sort(ns)
 	return strings.Join(ns, ", ")
+}
+
+// hexString is b in lowercase hex, as %x prints it; package encoding/hex
+// would bring package fmt into the init.
+func hexString(b []byte) string {
+	const digits = "0123456789abcdef"
+	s := make([]byte, 0, 2*len(b))
+	for _, c := range b {
+		s = append(s, digits[c>>4], digits[c&0xf])
+	}
+	return string(s)
 }

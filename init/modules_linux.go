@@ -2,9 +2,10 @@ package main
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/sys/unix"
 )
 
@@ -25,13 +26,13 @@ func loadModules(b *boot) (string, error) {
 			return "", err
 		}
 	}
-	return fmt.Sprintf("%d loaded", len(paths)), nil
+	return strconv.Itoa(len(paths)) + " loaded", nil
 }
 
 func loadModule(path string) error {
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return fmt.Errorf("opening module %s: %w", path, err)
+		return errs.Wrap("opening module "+path, err)
 	}
 	defer unix.Close(fd)
 	flags := 0
@@ -42,7 +43,7 @@ func loadModule(path string) error {
 	}
 	err = unix.FinitModule(fd, "", flags)
 	if err != nil && !errors.Is(err, unix.EEXIST) {
-		return fmt.Errorf("loading %s: %w", path, err)
+		return errs.Wrap("loading "+path, err)
 	}
 	return nil
 }

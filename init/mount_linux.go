@@ -1,8 +1,9 @@
 package main
 
 import (
-	"fmt"
+	"strconv"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/sys/unix"
 )
 
@@ -38,7 +39,7 @@ func mountAll(b *boot) (string, error) {
 		}
 		data := mountData(m, b.cfg.TmpSize)
 		if err := unix.Mount(m.source, m.target, m.fstype, m.flags, data); err != nil {
-			return "", fmt.Errorf("mounting %s on %s (%s): %w", m.fstype, m.target, data, err)
+			return "", errs.Wrap("mounting "+m.fstype+" on "+m.target+" ("+data+")", err)
 		}
 		if m.then == nil {
 			continue
@@ -48,7 +49,7 @@ func mountAll(b *boot) (string, error) {
 		}
 	}
 	b.klog = kmsg{}
-	detail := fmt.Sprintf("%d filesystems", len(mounts))
+	detail := strconv.Itoa(len(mounts)) + " filesystems"
 	if b.cfg.TmpSize != "" {
 		detail += ", /tmp size=" + b.cfg.TmpSize
 	}

@@ -1,9 +1,11 @@
 package main
 
 import (
-	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
+
+	"github.com/wispboot/wisp/internal/errs"
 )
 
 // loopback is the name the kernel gives the loopback interface.
@@ -28,7 +30,7 @@ func setupNetwork(b *boot) (string, error) {
 	for _, g := range n.Gateways {
 		gw, err := netip.ParseAddr(g)
 		if err != nil {
-			return "", fmt.Errorf("parsing gateway %q: %w", g, err)
+			return "", errs.Wrap("parsing gateway "+strconv.Quote(g), err)
 		}
 		gws = append(gws, gw)
 	}
@@ -44,24 +46,24 @@ func setupNetwork(b *boot) (string, error) {
 		return "", err
 	}
 	if _, err := c.request(linkUp(lo)); err != nil {
-		return "", fmt.Errorf("bringing up %s: %w", loopback, err)
+		return "", errs.Wrap("bringing up "+loopback, err)
 	}
 	index, err := c.waitLink(n.Interface, linkTimeout)
 	if err != nil {
 		return "", err
 	}
 	if _, err := c.request(linkUp(index)); err != nil {
-		return "", fmt.Errorf("bringing up %s: %w", n.Interface, err)
+		return "", errs.Wrap("bringing up "+n.Interface, err)
 	}
 	b.link = index
 	for _, p := range prefixes {
 		if _, err := c.request(addAddr(index, p)); err != nil {
-			return "", fmt.Errorf("adding %s to %s: %w", p, n.Interface, err)
+			return "", errs.Wrap("adding "+p.String()+" to "+n.Interface, err)
 		}
 	}
 	for _, gw := range gws {
 		if _, err := c.request(addDefaultRoute(index, gw, false)); err != nil {
-			return "", fmt.Errorf("adding default route via %s: %w", gw, err)
+			return "", errs.Wrap("adding default route via "+gw.String(), err)
 		}
 	}
 	detail := []string{n.Interface, "up"}

@@ -2,11 +2,12 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/sys/unix"
 )
 
@@ -46,13 +47,13 @@ func syncClock(b *boot) (string, error) {
 	got, err := askAll(c.NTP, nameservers, b.link, max(c.Floor, 0), sinceBoot()+timeout)
 	before := realtime()
 	if err != nil {
-		return "", nonFatal{fmt.Errorf("%w; continuing with the clock at %s", err, utc(before/1e9))}
+		return "", nonFatal{errs.WithMessage(err.Error()+"; continuing with the clock at "+utc(before/1e9), err)}
 	}
 	now := got.time + int64(sinceBoot()-got.at)
 	if err := setRealtime(now); err != nil {
-		return "", nonFatal{fmt.Errorf("%w; continuing with the clock at %s", err, utc(before/1e9))}
+		return "", nonFatal{errs.WithMessage(err.Error()+"; continuing with the clock at "+utc(before/1e9), err)}
 	}
-	return fmt.Sprintf("%s stratum %d: %s -> %s", got.server, got.stratum, utc(before/1e9), utc(now/1e9)), nil
+	return got.server + " stratum " + strconv.Itoa(int(got.stratum)) + ": " + utc(before/1e9) + " -> " + utc(now/1e9), nil
 }
 
 // askAll asks every server at once and returns the first valid answer,
@@ -62,7 +63,7 @@ func askAll(entries []string, nameservers []netip.AddrPort, zone int32, floor in
 	// Closing stop's write end wakes the askers that are still waiting.
 	var stop [2]int
 	if err := unix.Pipe2(stop[:], unix.O_CLOEXEC); err != nil {
-		return nil, fmt.Errorf("creating a pipe: %w", err)
+		return nil, errs.Wrap("creating a pipe", err)
 	}
 	type indexed struct {
 		i int
@@ -73,14 +74,14 @@ func askAll(entries []string, nameservers []netip.AddrPort, zone int32, floor in
 		go func() { results <- indexed{i, askNTP(e, nameservers, zone, floor, deadline, stop[0])} }()
 	}
 	var got *ntpResult
-	errs := make([]string, len(entries))
+	fails := make([]string, len(entries))
 	left := len(entries)
 	for ; left > 0 && got == nil; left-- {
 		r := <-results
 		if r.err == nil {
 			got = &r.ntpResult
 		} else {
-			errs[r.i] = r.err.Error()
+			fails[r.i] = r.err.Error()
 		}
 	}
 	unix.Close(stop[1])
@@ -89,7 +90,7 @@ func askAll(entries []string, nameservers []netip.AddrPort, zone int32, floor in
 	}
 	unix.Close(stop[0])
 	if got == nil {
-		return nil, errors.New(strings.Join(errs, "; "))
+		return nil, errors.New(strings.Join(fails, "; "))
 	}
 	return got, nil
 }
@@ -144,7 +145,7 @@ func askNTP(entry string, nameservers []netip.AddrPort, zone int32, floor int64,
 			}
 			t := sntpTime(reply, r.sent, arrived, pivot)
 			if t < floor*1e9 {
-				return false, fmt.Errorf("says %s, before the clock floor %s", utc(t/1e9), utc(floor))
+				return false, errors.New("says " + utc(t/1e9) + ", before the clock floor " + utc(floor))
 			}
 			res.time, res.at, res.stratum = t, arrived, reply.stratum
 			return true, nil
@@ -155,7 +156,7 @@ func askNTP(entry string, nameservers []netip.AddrPort, zone int32, floor int64,
 		res.err = err
 		return res
 	} else if err != nil {
-		res.err = fmt.Errorf("%s: %w", entry, err)
+		res.err = errs.Wrap(entry, err)
 		if s.host == "" {
 			res.err = err // the error names the address already
 		}

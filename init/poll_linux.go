@@ -2,9 +2,9 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/sys/unix"
 )
 
@@ -44,7 +44,7 @@ func poll(fds []unix.PollFd, stop int, deadline time.Duration) (bool, error) {
 		if errors.Is(err, unix.EINTR) {
 			continue
 		} else if err != nil {
-			return false, fmt.Errorf("polling: %w", err)
+			return false, errs.Wrap("polling", err)
 		}
 		if stop >= 0 && all[len(all)-1].Revents != 0 {
 			return false, errStopped

@@ -3,10 +3,10 @@ package main
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"syscall"
 	"time"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/sys/unix"
 )
 
@@ -26,17 +26,17 @@ type rtnl struct {
 func dialRoute(groups uint32) (*rtnl, error) {
 	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
 	if err != nil {
-		return nil, fmt.Errorf("opening rtnetlink socket: %w", err)
+		return nil, errs.Wrap("opening rtnetlink socket", err)
 	}
 	c := &rtnl{fd: fd}
 	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK, Groups: groups}); err != nil {
 		c.Close()
-		return nil, fmt.Errorf("binding rtnetlink socket: %w", err)
+		return nil, errs.Wrap("binding rtnetlink socket", err)
 	}
 	tv := unix.NsecToTimeval(replyTimeout.Nanoseconds())
 	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
 		c.Close()
-		return nil, fmt.Errorf("setting rtnetlink timeout: %w", err)
+		return nil, errs.Wrap("setting rtnetlink timeout", err)
 	}
 	return c, nil
 }
@@ -50,7 +50,7 @@ func (c *rtnl) request(m message) ([]syscall.NetlinkMessage, error) {
 	c.seq++
 	m.flags |= unix.NLM_F_ACK
 	if err := unix.Sendto(c.fd, m.encode(c.seq), 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		return nil, fmt.Errorf("sending rtnetlink request: %w", err)
+		return nil, errs.Wrap("sending rtnetlink request", err)
 	}
 	var replies []syscall.NetlinkMessage
 	for {
@@ -79,11 +79,11 @@ func (c *rtnl) receive(flags int) ([]syscall.NetlinkMessage, error) {
 	buf := make([]byte, 64<<10)
 	n, _, err := unix.Recvfrom(c.fd, buf, flags)
 	if err != nil {
-		return nil, fmt.Errorf("reading rtnetlink: %w", err)
+		return nil, errs.Wrap("reading rtnetlink", err)
 	}
 	msgs, err := syscall.ParseNetlinkMessage(buf[:n])
 	if err != nil {
-		return nil, fmt.Errorf("parsing rtnetlink: %w", err)
+		return nil, errs.Wrap("parsing rtnetlink", err)
 	}
 	return msgs, nil
 }

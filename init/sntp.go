@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -51,7 +50,7 @@ type sntpReply struct {
 // RATE or DENY), answering this request, with a transmit timestamp.
 func parseSNTP(b []byte, nonce uint64) (sntpReply, error) {
 	if len(b) < sntpLen {
-		return sntpReply{}, fmt.Errorf("reply of %d bytes is too short", len(b))
+		return sntpReply{}, errors.New("reply of " + strconv.Itoa(len(b)) + " bytes is too short")
 	}
 	li, vn, mode := b[0]>>6, b[0]>>3&7, b[0]&7
 	r := sntpReply{
@@ -61,11 +60,11 @@ func parseSNTP(b []byte, nonce uint64) (sntpReply, error) {
 	}
 	switch {
 	case mode != 4:
-		return r, fmt.Errorf("reply in mode %d, not a server's (4)", mode)
+		return r, errors.New("reply in mode " + strconv.Itoa(int(mode)) + ", not a server's (4)")
 	case vn < 3 || vn > 4:
-		return r, fmt.Errorf("reply in NTP version %d", vn)
+		return r, errors.New("reply in NTP version " + strconv.Itoa(int(vn)))
 	case r.stratum == 0:
-		return r, fmt.Errorf("kiss-o'-death %q", strings.TrimRight(string(b[12:16]), "\x00"))
+		return r, errors.New("kiss-o'-death " + strconv.Quote(strings.TrimRight(string(b[12:16]), "\x00")))
 	case li == 3 || r.stratum > 15:
 		return r, errors.New("server is not synchronized")
 	case binary.BigEndian.Uint64(b[24:32]) != nonce:
@@ -125,12 +124,12 @@ func parseNTPServer(s string) (ntpServer, error) {
 	if h, p, ok := strings.Cut(s, ":"); ok {
 		n, err := strconv.ParseUint(p, 10, 16)
 		if err != nil || n == 0 {
-			return ntpServer{}, fmt.Errorf("NTP server %q: port %q is not a number from 1 to 65535", s, p)
+			return ntpServer{}, errors.New("NTP server " + strconv.Quote(s) + ": port " + strconv.Quote(p) + " is not a number from 1 to 65535")
 		}
 		host, port = h, uint16(n)
 	}
 	if !isDomain(strings.TrimSuffix(host, ".")) {
-		return ntpServer{}, fmt.Errorf("NTP server %q is neither an IP address nor a host name", s)
+		return ntpServer{}, errors.New("NTP server " + strconv.Quote(s) + " is neither an IP address nor a host name")
 	}
 	return ntpServer{host: host, port: port}, nil
 }

@@ -2,11 +2,13 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/wispboot/wisp/config"
+	"github.com/wispboot/wisp/internal/errs"
 )
 
 // A step is one stage of the boot. run returns a short detail for the
@@ -70,38 +72,49 @@ func (r runner) run(b *boot, steps []step) error {
 		var warn nonFatal
 		switch {
 		case errors.As(err, &skip):
-			b.logf(prioInfo, "%-8s skip %s  %s", s.name, duration(d), skip)
+			b.log(prioInfo, padRight(s.name, 8)+" skip "+duration(d)+"  "+string(skip))
 		case errors.As(err, &warn):
-			b.logf(prioWarning, "%-8s failed %s  %v", s.name, duration(d), warn.error)
+			b.log(prioWarning, padRight(s.name, 8)+" failed "+duration(d)+"  "+warn.error.Error())
 		case err != nil:
-			b.logf(prioErr, "%s failed: %v", s.name, err)
-			return fmt.Errorf("%s: %w", s.name, err)
+			b.log(prioErr, s.name+" failed: "+err.Error())
+			return errs.Wrap(s.name, err)
 		case detail == "":
-			b.logf(prioInfo, "%-8s ok   %s", s.name, duration(d))
+			b.log(prioInfo, padRight(s.name, 8)+" ok   "+duration(d))
 		default:
-			b.logf(prioInfo, "%-8s ok   %s  %s", s.name, duration(d), detail)
+			b.log(prioInfo, padRight(s.name, 8)+" ok   "+duration(d)+"  "+detail)
 		}
 	}
 	return nil
 }
 
-// logf logs one line, "wisp: " and the formatted text, to the kernel log
-// and, unless the kernel prints it there itself, to the console.
-func (b *boot) logf(prio int, format string, args ...any) {
-	line := fmt.Sprintf("wisp: "+format, args...)
+// log logs one line, "wisp: " and text, to the kernel log and, unless the
+// kernel prints it there itself, to the console. Lines are built with
+// string concatenation: package fmt, with the reflection it brings,
+// would add about 130 KB to the init.
+func (b *boot) log(prio int, text string) {
+	line := "wisp: " + text
 	if b.klog != nil && b.klog.log(prio, line) {
 		return
 	}
-	fmt.Fprintln(b.out, line)
+	io.WriteString(b.out, line+"\n")
 }
 
 // duration formats d in a fixed width of 7 so that the lines align:
 // "  1.2ms", "123.4ms", "  5.01s".
 func duration(d time.Duration) string {
 	if d < 999950*time.Microsecond {
-		return fmt.Sprintf("%5.1fms", float64(d)/float64(time.Millisecond))
+		return padLeft(strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64), 5) + "ms"
 	}
-	return fmt.Sprintf("%6.2fs", d.Seconds())
+	return padLeft(strconv.FormatFloat(d.Seconds(), 'f', 2, 64), 6) + "s"
+}
+
+// padLeft and padRight pad s with spaces to width, as %*s and %-*s do.
+func padLeft(s string, width int) string {
+	return strings.Repeat(" ", max(width-len(s), 0)) + s
+}
+
+func padRight(s string, width int) string {
+	return s + strings.Repeat(" ", max(width-len(s), 0))
 }
 
 // joinAddrs formats addresses separated by spaces.

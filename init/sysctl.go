@@ -1,7 +1,8 @@
 package main
 
 import (
-	"fmt"
+	"errors"
+	"strconv"
 	"strings"
 )
 
@@ -15,11 +16,11 @@ const procSys = "/proc/sys"
 func sysctlPath(key string) (string, error) {
 	parts := strings.Split(key, ".")
 	if len(parts) < 2 {
-		return "", fmt.Errorf("sysctl %q is not a dotted parameter name like net.ipv4.ip_forward", key)
+		return "", errors.New("sysctl " + strconv.Quote(key) + " is not a dotted parameter name like net.ipv4.ip_forward")
 	}
 	for _, p := range parts {
 		if p == "" || strings.ContainsAny(p, "/\x00") {
-			return "", fmt.Errorf("sysctl %q is not a dotted parameter name like net.ipv4.ip_forward", key)
+			return "", errors.New("sysctl " + strconv.Quote(key) + " is not a dotted parameter name like net.ipv4.ip_forward")
 		}
 	}
 	return procSys + "/" + strings.Join(parts, "/"), nil

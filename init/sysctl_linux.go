@@ -1,8 +1,9 @@
 package main
 
 import (
-	"fmt"
+	"strconv"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/sys/unix"
 )
 
@@ -20,10 +21,10 @@ func setSysctls(b *boot) (string, error) {
 			return "", err
 		}
 		if err := writeExisting(path, []byte(s.Value)); err != nil {
-			return "", fmt.Errorf("setting %s to %q: %w", s.Key, s.Value, err)
+			return "", errs.Wrap("setting "+s.Key+" to "+strconv.Quote(s.Value), err)
 		}
 	}
-	return fmt.Sprintf("%d set", len(ss)), nil
+	return strconv.Itoa(len(ss)) + " set", nil
 }
 
 // writeExisting writes data to a file that must exist, in one write, as
@@ -31,14 +32,14 @@ func setSysctls(b *boot) (string, error) {
 func writeExisting(path string, data []byte) error {
 	fd, err := unix.Open(path, unix.O_WRONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return fmt.Errorf("opening %s: %w", path, err)
+		return errs.Wrap("opening "+path, err)
 	}
 	_, err = unix.Write(fd, data)
 	if cerr := unix.Close(fd); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return errs.Wrap("writing "+path, err)
 	}
 	return nil
 }

@@ -2,11 +2,11 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"net/netip"
 	"strings"
 	"time"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/sys/unix"
 )
 
@@ -26,9 +26,9 @@ const firstResend = time.Second
 func exchange(dsts []netip.AddrPort, zone int32, req func() []byte, check func([]byte) (bool, error),
 	deadline time.Duration, stop int) (int, error) {
 	fds := make([]int, len(dsts))
-	errs := make([]error, len(dsts))
+	fails := make([]error, len(dsts))
 	for i, d := range dsts {
-		fds[i], errs[i] = dialUDP(d, zone)
+		fds[i], fails[i] = dialUDP(d, zone)
 	}
 	defer func() {
 		for _, fd := range fds {
@@ -38,7 +38,7 @@ func exchange(dsts []netip.AddrPort, zone int32, req func() []byte, check func([
 		}
 	}()
 	failed := func(i int, err error) {
-		errs[i] = err
+		fails[i] = err
 		unix.Close(fds[i])
 		fds[i] = -1
 	}
@@ -52,7 +52,7 @@ func exchange(dsts []netip.AddrPort, zone int32, req func() []byte, check func([
 					continue
 				}
 				if _, err := unix.Write(fd, req()); err != nil {
-					failed(i, fmt.Errorf("sending: %w", err))
+					failed(i, errs.Wrap("sending", err))
 				}
 			}
 			resend, interval = now+interval, 2*interval
@@ -66,7 +66,7 @@ func exchange(dsts []netip.AddrPort, zone int32, req func() []byte, check func([
 			}
 		}
 		if len(pfds) == 0 {
-			return -1, exchangeError(dsts, errs)
+			return -1, exchangeError(dsts, fails)
 		}
 		ready, err := poll(pfds, stop, min(resend, deadline))
 		if err != nil {
@@ -74,7 +74,7 @@ func exchange(dsts []netip.AddrPort, zone int32, req func() []byte, check func([
 		}
 		if !ready {
 			if sinceBoot() >= deadline {
-				return -1, exchangeError(dsts, errs)
+				return -1, exchangeError(dsts, fails)
 			}
 			continue
 		}
@@ -89,7 +89,7 @@ func exchange(dsts []netip.AddrPort, zone int32, req func() []byte, check func([
 			case errors.Is(err, unix.ECONNREFUSED):
 				failed(i, errors.New("refused (nothing listens there)"))
 			case err != nil:
-				failed(i, fmt.Errorf("receiving: %w", err))
+				failed(i, errs.Wrap("receiving", err))
 			default:
 				ok, err := check(buf[:n])
 				if err != nil {
@@ -103,12 +103,12 @@ func exchange(dsts []netip.AddrPort, zone int32, req func() []byte, check func([
 }
 
 // exchangeError names what happened with each destination.
-func exchangeError(dsts []netip.AddrPort, errs []error) error {
+func exchangeError(dsts []netip.AddrPort, fails []error) error {
 	var parts []string
 	for i, d := range dsts {
 		why := "no answer"
-		if errs[i] != nil {
-			why = errs[i].Error()
+		if fails[i] != nil {
+			why = fails[i].Error()
 		}
 		parts = append(parts, d.String()+": "+why)
 	}
@@ -133,11 +133,11 @@ func dialUDP(dst netip.AddrPort, zone int32) (int, error) {
 	}
 	fd, err := unix.Socket(family, unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		return -1, fmt.Errorf("opening UDP socket: %w", err)
+		return -1, errs.Wrap("opening UDP socket", err)
 	}
 	if err := unix.Connect(fd, sa); err != nil {
 		unix.Close(fd)
-		return -1, fmt.Errorf("connecting: %w", err)
+		return -1, errs.Wrap("connecting", err)
 	}
 	return fd, nil
 }

@@ -2,9 +2,9 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
+	"github.com/wispboot/wisp/internal/errs"
 	"golang.org/x/sys/unix"
 )
 
@@ -31,10 +31,10 @@ func (c *rtnl) waitLink(name string, timeout time.Duration) (int32, error) {
 			return index, nil
 		}
 		if err := events.awaitLink(name, deadline); errors.Is(err, unix.ETIMEDOUT) {
-			return 0, fmt.Errorf("waiting for interface %s: not there after %v (have %s)",
-				name, timeout, names(have))
+			return 0, errors.New("waiting for interface " + name + ": not there after " + timeout.String() +
+				" (have " + names(have) + ")")
 		} else if err != nil && !errors.Is(err, unix.ENOBUFS) {
-			return 0, fmt.Errorf("waiting for interface %s: %w", name, err)
+			return 0, errs.Wrap("waiting for interface "+name, err)
 		}
 		// An event named it, or events were lost (ENOBUFS): look again.
 	}
@@ -50,7 +50,7 @@ func (c *rtnl) awaitLink(name string, deadline time.Duration) error {
 		}
 		fds := []unix.PollFd{{Fd: int32(c.fd), Events: unix.POLLIN}}
 		if _, err := unix.Poll(fds, int(left/time.Millisecond)+1); err != nil && !errors.Is(err, unix.EINTR) {
-			return fmt.Errorf("polling rtnetlink: %w", err)
+			return errs.Wrap("polling rtnetlink", err)
 		}
 		msgs, err := c.receive(unix.MSG_DONTWAIT)
 		if errors.Is(err, unix.EAGAIN) {
