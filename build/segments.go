@@ -13,9 +13,10 @@ import (
 	"github.com/wispboot/wisp/oci"
 )
 
-// segmentFormat names how segments are made; it is part of their cache
-// key, so a change of format never reuses an old segment.
-const segmentFormat = "newc+gzip-1 v1"
+// segmentFormat names how segments are made; with the compression, it is
+// part of their cache key, so a change of format never reuses an old
+// segment.
+const segmentFormat = "newc v1"
 
 // cachedRoles are the layers whose segments (and boot files) are kept in
 // the store: those that recur from build to build. App and config layers
@@ -43,7 +44,8 @@ type bootRecord struct {
 // nil: nothing is kept). If the layers cannot be stacked (whiteouts, a
 // name changing kind), it flattens the whole image instead; boot may then
 // be called twice for a file and must replace what it wrote.
-func writeInitrd(s *oci.Store, img v1.Image, w io.Writer, boot initrd.BootFunc) (*initrd.Stats, error) {
+func writeInitrd(s *oci.Store, img v1.Image, w io.Writer, c initrd.Compression, boot initrd.BootFunc) (*initrd.Stats, error) {
+	opt := initrd.WithCompression(c)
 	m, err := img.Manifest()
 	if err != nil {
 		return nil, err
@@ -56,9 +58,9 @@ func writeInitrd(s *oci.Store, img v1.Image, w io.Writer, boot initrd.BootFunc) 
 	for i, l := range ls {
 		var seg *initrd.Segment
 		if s != nil && cachedRoles[layers.Role(m.Layers[i].Annotations[layers.AnnotationRole])] {
-			seg, err = cachedSegment(s, l, m.Layers[i].Digest, boot)
+			seg, err = cachedSegment(s, l, m.Layers[i].Digest, c, boot)
 		} else {
-			seg, err = initrd.LayerSegment(l, boot)
+			seg, err = initrd.LayerSegment(l, boot, opt)
 		}
 		if err != nil {
 			return nil, err
@@ -66,15 +68,18 @@ func writeInitrd(s *oci.Store, img v1.Image, w io.Writer, boot initrd.BootFunc) 
 		segs = append(segs, seg)
 	}
 	if err := initrd.Stackable(segs); errors.Is(err, initrd.ErrNotStackable) {
-		return initrd.Write(img, w, boot)
+		return initrd.Write(img, w, boot, opt)
 	}
-	return initrd.WriteSegments(w, segs)
+	return initrd.WriteSegments(w, segs, opt)
 }
 
 // cachedSegment returns a layer's segment from the store, replaying its
 // boot files to boot, or makes it and keeps it.
-func cachedSegment(s *oci.Store, l v1.Layer, digest v1.Hash, boot initrd.BootFunc) (*initrd.Segment, error) {
-	key := "segment\x00" + segmentFormat + "\x00" + digest.String()
+func cachedSegment(s *oci.Store, l v1.Layer, digest v1.Hash, c initrd.Compression, boot initrd.BootFunc) (*initrd.Segment, error) {
+	if c == "" {
+		c = initrd.Gzip
+	}
+	key := "segment\x00" + segmentFormat + "\x00" + string(c) + "\x00" + digest.String()
 	var rec segmentRecord
 	if ok, _ := s.Memo(key, &rec); ok {
 		if seg, err := replay(s, rec, boot); err == nil {
@@ -101,7 +106,7 @@ func cachedSegment(s *oci.Store, l v1.Layer, digest v1.Hash, boot initrd.BootFun
 		}
 		rec.Boot = append(rec.Boot, bootRecord{Name: name, Size: n, Blob: h})
 		return nil
-	})
+	}, initrd.WithCompression(c))
 	if err != nil {
 		return nil, err
 	}

@@ -35,23 +35,54 @@ var console = []Record{
 	{Name: "dev/console", Mode: ModeChar | 0o600, RdevMajor: 5, RdevMinor: 1},
 }
 
+// Compression is how an initrd's archives are compressed.
+type Compression string
+
+const (
+	// Gzip is gzip at level 1, the fastest: an initrd is unpacked once, and
+	// every kernel can read it. The default.
+	Gzip Compression = "gzip"
+	// None writes plain newc archives: larger, but nothing to compress at
+	// build time nor to decompress at boot. Where the initrd is loaded
+	// from memory (QEMU's -initrd), that is the faster choice.
+	None Compression = "none"
+)
+
+// Valid reports whether c is a compression Write knows; "" means Gzip.
+func (c Compression) Valid() bool { return c == "" || c == Gzip || c == None }
+
 type options struct {
-	level int
+	compression Compression
 }
 
-// Option configures Write.
+// Option configures Write, LayerSegment and WriteSegments.
 type Option func(*options)
 
-// WithGzipLevel sets the gzip compression level (1–9). The default is 1,
-// the fastest: initrds are unpacked once and the kernel reads them fast.
-func WithGzipLevel(n int) Option { return func(o *options) { o.level = n } }
+// WithCompression sets the compression of the archives written.
+func WithCompression(c Compression) Option { return func(o *options) { o.compression = c } }
+
+// compressor returns what compresses into w, as o says.
+func (o options) compressor(w io.Writer) (io.WriteCloser, error) {
+	switch o.compression {
+	case "", Gzip:
+		return gzip.NewWriterLevel(w, gzip.BestSpeed)
+	case None:
+		return nopCloser{w}, nil
+	}
+	return nil, fmt.Errorf("unknown initrd compression %q (gzip or none)", o.compression)
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
 
 // Write flattens img (whiteouts applied), sends boot/ files to boot and
-// writes the rest to w as a gzip-compressed newc archive.
+// writes the rest to w as a newc archive, gzip-compressed unless the
+// options say otherwise.
 func Write(img v1.Image, w io.Writer, boot BootFunc, opts ...Option) (*Stats, error) {
 	o := settings(opts)
 	cw := &countWriter{w: w}
-	zw, err := gzip.NewWriterLevel(cw, o.level)
+	zw, err := o.compressor(cw)
 	if err != nil {
 		return nil, err
 	}

@@ -8,10 +8,9 @@ import (
 	"io"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/klauspost/compress/gzip"
 )
 
-// A segmented initrd is a series of gzip'd newc archives, one per layer,
+// A segmented initrd is a series of newc archives (each gzip'd, or not), one per layer,
 // concatenated: the kernel unpacks "(cpio | compressed cpio)*" in order,
 // later entries replacing earlier ones. A layer's segment depends only on
 // that layer, so segments of unchanged layers can be reused from build to
@@ -21,7 +20,7 @@ import (
 
 // Segment is one layer's part of a segmented initrd.
 type Segment struct {
-	Archive   []byte          `json:"-"`         // gzip'd newc archive; nil if the layer has only boot/ files
+	Archive   []byte          `json:"-"`         // newc archive, compressed as asked; nil if the layer has only boot/ files
 	Kinds     map[string]byte `json:"kinds"`     // each name's kind: 'd' directory, 'f' anything else
 	Whiteouts bool            `json:"whiteouts"` // the layer deletes things
 	Stats     Stats           `json:"stats"`
@@ -41,7 +40,7 @@ func LayerSegment(l v1.Layer, boot BootFunc, opts ...Option) (*Segment, error) {
 	}
 	defer rc.Close()
 	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, o.level)
+	zw, err := o.compressor(&buf)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +92,7 @@ func Stackable(segs []*Segment) error {
 // each segment's archive.
 func WriteSegments(w io.Writer, segs []*Segment, opts ...Option) (*Stats, error) {
 	var head bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&head, settings(opts).level)
+	zw, err := settings(opts).compressor(&head)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +126,7 @@ func WriteSegments(w io.Writer, segs []*Segment, opts ...Option) (*Stats, error)
 }
 
 func settings(opts []Option) options {
-	o := options{level: gzip.BestSpeed}
+	o := options{compression: Gzip}
 	for _, opt := range opts {
 		opt(&o)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strings"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -28,9 +29,14 @@ func unpack(t *testing.T, b []byte) map[string]string {
 
 func segments(t *testing.T, ls ...v1.Layer) []*Segment {
 	t.Helper()
+	return segmentsWith(t, Gzip, ls...)
+}
+
+func segmentsWith(t *testing.T, c Compression, ls ...v1.Layer) []*Segment {
+	t.Helper()
 	var segs []*Segment
 	for _, l := range ls {
-		s, err := LayerSegment(l, func(string, int64, io.Reader) error { return nil })
+		s, err := LayerSegment(l, func(string, int64, io.Reader) error { return nil }, WithCompression(c))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,8 +46,15 @@ func segments(t *testing.T, ls ...v1.Layer) []*Segment {
 }
 
 // TestSegmentsEqualFlatten: when Stackable says so, the concatenated
-// segments unpack to the tree the full flatten unpacks to.
+// segments unpack to the tree the full flatten unpacks to, compressed or
+// not.
 func TestSegmentsEqualFlatten(t *testing.T) {
+	for _, c := range []Compression{Gzip, None} {
+		t.Run(string(c), func(t *testing.T) { testSegmentsEqualFlatten(t, c) })
+	}
+}
+
+func testSegmentsEqualFlatten(t *testing.T, c Compression) {
 	sym := tarEntry{tar.Header{Name: "bin/sh", Typeflag: tar.TypeSymlink, Linkname: "/app/svc"}, ""}
 	dir := tarEntry{tar.Header{Name: "etc/", Typeflag: tar.TypeDir, Mode: 0o750}, ""}
 	ls := []v1.Layer{
@@ -51,12 +64,12 @@ func TestSegmentsEqualFlatten(t *testing.T) {
 		layer(t, reg("app/svc", "binary"), sym),
 		layer(t, reg("etc/passwd", "new"), reg("etc/wisp/config.json", "{}")),
 	}
-	segs := segments(t, ls...)
+	segs := segmentsWith(t, c, ls...)
 	if err := Stackable(segs); err != nil {
 		t.Fatal(err)
 	}
 	var stacked bytes.Buffer
-	st, err := WriteSegments(&stacked, segs)
+	st, err := WriteSegments(&stacked, segs, WithCompression(c))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +86,17 @@ func TestSegmentsEqualFlatten(t *testing.T) {
 	}
 	if segs[0].Archive != nil || segs[0].Stats.BootFiles != 1 {
 		t.Errorf("a layer of boot files only has segment %+v", segs[0])
+	}
+	gzipped := bytes.HasPrefix(stacked.Bytes(), []byte{0x1f, 0x8b})
+	if raw := st.Compressed == st.Bytes; gzipped != (c == Gzip) || raw != (c == None) {
+		t.Errorf("%s: initrd starts % x, %d bytes for %d uncompressed", c, stacked.Bytes()[:2], st.Compressed, st.Bytes)
+	}
+}
+
+func TestUnknownCompression(t *testing.T) {
+	_, err := LayerSegment(layer(t, reg("a", "b")), nil, WithCompression("zstd"))
+	if err == nil || !strings.Contains(err.Error(), `"zstd"`) {
+		t.Errorf("compression zstd: got %v, want an error naming it", err)
 	}
 }
 

@@ -83,7 +83,11 @@ func printResult(w io.Writer, r *build.Result, took time.Duration) {
 		for _, f := range a.Files {
 			fmt.Fprintf(w, "  %-8s %s (%s, sha256:%s)\n", strings.TrimSuffix(f.Name, filepath.Ext(f.Name)), f.Path, size(f.Size), f.SHA256[:12])
 		}
-		fmt.Fprintf(w, "  initramfs %d entries, %s unpacked, %s compressed\n", a.Stats.Entries, size(a.Stats.Bytes), size(a.Stats.Compressed))
+		if a.Stats.Compressed == a.Stats.Bytes {
+			fmt.Fprintf(w, "  initramfs %d entries, %s, not compressed\n", a.Stats.Entries, size(a.Stats.Bytes))
+		} else {
+			fmt.Fprintf(w, "  initramfs %d entries, %s unpacked, %s compressed\n", a.Stats.Entries, size(a.Stats.Bytes), size(a.Stats.Compressed))
+		}
 	}
 }
 
