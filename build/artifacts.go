@@ -74,14 +74,21 @@ func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir st
 	defer os.Remove(rd.Name())
 	defer rd.Close()
 
-	sawKernel := false
+	sawKernel, kernelDigest := false, ""
 	kernelSum, initrdSum := sha256.New(), sha256.New()
 	st, err := flatten(ctx, img, p, io.MultiWriter(rd, initrdSum), s, func(name string, size int64, r io.Reader) error {
 		if name != p.Kernel.File {
 			return nil // QEMU boards need only the kernel from boot/
 		}
 		sawKernel = true
+		if b, ok := r.(*oci.BlobReader); ok {
+			// A stored boot file: copied by the kernel and checked
+			// against its digest, which is the artifact's SHA-256.
+			kernelDigest = b.Digest().Hex
+			return replaceWith(kernel, b)
+		}
 		kernelSum.Reset()
+		kernelDigest = ""
 		return replaceWith(kernel, io.TeeReader(r, kernelSum))
 	})
 	if err != nil {
@@ -106,7 +113,11 @@ func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir st
 		if err := os.Rename(f.tmp.Name(), f.dest); err != nil {
 			return nil, fmt.Errorf("writing %s: %w", f.dest, err)
 		}
-		a.Files = append(a.Files, File{Name: filepath.Base(f.dest), Path: f.dest, Size: info.Size(), SHA256: hex.EncodeToString(f.sum.Sum(nil))})
+		sum := hex.EncodeToString(f.sum.Sum(nil))
+		if f.tmp == kernel && kernelDigest != "" {
+			sum = kernelDigest
+		}
+		a.Files = append(a.Files, File{Name: filepath.Base(f.dest), Path: f.dest, Size: info.Size(), SHA256: sum})
 	}
 	return a, nil
 }
@@ -126,7 +137,7 @@ func cmdline(img v1.Image, p *boards.Profile) string {
 // that the initramfs fits in the board's RAM.
 func flatten(ctx context.Context, img v1.Image, p *boards.Profile, w io.Writer, s *oci.Store, boot initrd.BootFunc) (*initrd.Stats, error) {
 	bw := bufio.NewWriterSize(ctxWriter{ctx, w}, 1<<20)
-	st, err := writeInitrd(s, img, bw, boot)
+	st, err := writeInitrd(s, img, bw, initrd.Compression(p.InitrdCompression), boot)
 	if err != nil {
 		return nil, fmt.Errorf("writing initrd: %w", err)
 	}
