@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -16,7 +17,18 @@ import (
 // version is set by the Makefile (-X main.version=…).
 var version = "dev"
 
+// memoryLimit is the Go heap's soft limit unless GOMEMLIMIT says
+// otherwise. wisp streams, so its live heap is small, but garbage from
+// decompressing a kernel package piles up between collections: base
+// import peaked at 109 MB of RSS without a limit and 70 MB with this one,
+// in the same time. A larger live heap (a huge binary) only makes the
+// collector run more often; the runtime caps what that costs.
+const memoryLimit = 64 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	// WISP_CPUPROFILE=FILE writes a CPU profile of the command (for
 	// finding where build time goes; see BENCHMARKS.md).
 	if f := os.Getenv("WISP_CPUPROFILE"); f != "" {
