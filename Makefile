@@ -30,8 +30,11 @@ test: deps wisp
 demo: deps wisp
 	scripts/demo
 
+# bench rewrites BENCHMARKS.md: wisp against u-root, gokrazy and the raw
+# floor (cpio | gzip, mkfs.vfat + mcopy), boots under TCG, sizes. RUNS=3.
+RUNS ?= 3
 bench: deps wisp
-	$(GO) test -run '^$$' -bench . -benchtime 5x -timeout 30m ./cmd/wisp
+	$(GO) run ./bench -out BENCHMARKS.md -runs $(RUNS)
 
 clean:
 	rm -rf bin $(INITS)

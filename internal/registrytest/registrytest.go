@@ -98,16 +98,11 @@ func InProcess(t testing.TB, wrap func(http.Handler) http.Handler) (string, *Cou
 	return strings.TrimPrefix(s.URL, "http://"), c
 }
 
-// CNCF starts the real CNCF distribution registry on a free port of
-// 127.0.0.1, with its storage in a temp dir; with user and password set it
-// requires them (htpasswd). It returns host:port.
-func CNCF(t testing.TB, user, password string) string {
-	t.Helper()
-	bin := testenv.Tool(t, "docker-registry", "docker-registry")
-	dir := t.TempDir()
-	port := FreePort(t)
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	cfg := fmt.Sprintf(`version: 0.1
+// Config is a docker-registry configuration that stores under data and
+// listens on addr only (the packaged default listens on every interface),
+// without access logs.
+func Config(data, addr string) string {
+	return fmt.Sprintf(`version: 0.1
 log:
   level: error
   accesslog:
@@ -119,7 +114,19 @@ storage:
     enabled: true
 http:
   addr: %s
-`, filepath.Join(dir, "data"), addr)
+`, data, addr)
+}
+
+// CNCF starts the real CNCF distribution registry on a free port of
+// 127.0.0.1, with its storage in a temp dir; with user and password set it
+// requires them (htpasswd). It returns host:port.
+func CNCF(t testing.TB, user, password string) string {
+	t.Helper()
+	bin := testenv.Tool(t, "docker-registry", "docker-registry")
+	dir := t.TempDir()
+	port := FreePort(t)
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	cfg := Config(filepath.Join(dir, "data"), addr)
 	if user != "" {
 		hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
 		if err != nil {

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// measureBoot is section 5: boot → first HTTP reply under TCG for the
+// QEMU boards, and the init's own timings from the console.
+func measureBoot(ctx context.Context, e *env, m *md) error {
+	m.p("Under TCG (`--accel tcg`). For each board the harness first times `wisp run --target B --binary APP " +
+		"--out DIR --forward PORT:8080 --accel tcg` from its start to the first HTTP 200 (this includes a warm " +
+		"build, same app) and `wisp build` with the same flags; during the first run it reads the command line of " +
+		"the QEMU process wisp started (`/proc/PID/cmdline`). It then starts that QEMU command line itself, on the " +
+		"files wisp wrote, with only the forwarded host port changed: **QEMU start → first HTTP 200** is that " +
+		"figure. Polling: every 50 ms, 300 ms timeout per attempt. Peak RSS is QEMU's (for `wisp run`, the larger " +
+		"of wisp and the QEMU it waits for).")
+	var rows, inits [][]string
+	var imports []string
+	for _, name := range []string{"qemu-amd64", "qemu-arm64", "qemu-riscv64"} {
+		b := boards[name]
+		r, t, err := bootBoard(ctx, e, b)
+		rows, inits = append(rows, r...), append(inits, t...)
+		if err != nil {
+			m.failed(name+" boot", err)
+		}
+		if smp, ok := e.imports[name]; ok && name != "qemu-amd64" {
+			imports = append(imports, fmt.Sprintf("%s %s (peak RSS %s)", name, secs(smp.wall), mb(smp.rss*1024)))
+			e.res.rss("base import ("+name+")", series{smp})
+		}
+	}
+	m.table([]string{"board", "what", "-:time, median (min–max)", "-:peak RSS"}, rows)
+	for _, name := range []string{"qemu-amd64", "qemu-arm64", "qemu-riscv64"} {
+		if q := e.res.qemuArgs[name]; q != nil {
+			m.p("QEMU command line wisp used for %s (read from /proc):\n\n```\n%s\n```", name, strings.Join(q, " "))
+		}
+	}
+	m.p("The init's console lines of the direct QEMU boots (guest clock). *network* is the `network` and `dhcp` " +
+		"steps, *rest* is init start → exec minus modules and network; *up* is the kernel's uptime at the exec " +
+		"(kernel start → app).")
+	m.table([]string{"board", "-:init start → exec", "-:modules", "-:network", "-:rest", "-:kernel up at exec"}, inits)
+	if len(imports) > 0 {
+		m.p("Bases imported for this section (into an empty store, one run each): %s.", strings.Join(imports, "; "))
+	}
+	return nil
+}
+
+func bootBoard(ctx context.Context, e *env, b board) (rows, inits [][]string, err error) {
+	limit, err := time.ParseDuration(b.bootLimit)
+	if err != nil {
+		return nil, nil, err
+	}
+	x, err := e.plainBuild(ctx, b)
+	if err != nil {
+		return nil, nil, err
+	}
+	app := e.apps[b.goarch]
+	out := filepath.Join(e.tmp, "boot-"+b.name)
+	e.logf("boot: %s via wisp run", b.name)
+	var runs, direct series
+	var qemu []string
+	for i := range e.runs {
+		addr, err := freeAddr()
+		if err != nil {
+			return rows, inits, err
+		}
+		port := addr[strings.LastIndexByte(addr, ':')+1:]
+		s := step{name: e.wisp, args: []string{"--cache", x.store, "run", "--target", b.name, "--binary", app, "--ip", b.ip, "--gateway", b.gw,
+			"--out", out, "--forward", port + ":8080", "--accel", "tcg"}}
+		r, err := bootOnce(ctx, s, "http://"+addr+"/", limit, i == 0)
+		if err != nil {
+			return rows, inits, err
+		}
+		if i == 0 {
+			qemu = r.qemuArgs
+			e.res.qemuArgs[b.name] = qemu
+		}
+		runs = append(runs, sample{wall: r.elapsed, rss: r.rss})
+	}
+	e.res.runToHTTP[b.name] = runs
+	builds, err := repeat(ctx, e.runs, step{name: e.wisp, args: append(b.buildArgs(x.store, app), "--out", out), timeout: 5 * time.Minute})
+	if err != nil {
+		return rows, inits, err
+	}
+	rows = append(rows,
+		[]string{b.name, "`wisp run` start → first HTTP 200", runs.timeCell(), runs.rssCell()},
+		[]string{b.name, "`wisp build`, same flags", builds.timeCell(), builds.rssCell()},
+		[]string{b.name, "difference of the medians (run − build)", secs(runs.median() - builds.median()), ""})
+
+	e.logf("boot: %s, QEMU directly", b.name)
+	var took, mods, nets, rest, up []time.Duration
+	for range e.runs {
+		addr, err := freeAddr()
+		if err != nil {
+			return rows, inits, err
+		}
+		args, err := withPort(qemu, addr[strings.LastIndexByte(addr, ':')+1:])
+		if err != nil {
+			return rows, inits, err
+		}
+		r, err := bootOnce(ctx, step{name: args[0], args: args[1:]}, "http://"+addr+"/", limit, false)
+		if err != nil {
+			return rows, inits, err
+		}
+		direct = append(direct, sample{wall: r.elapsed, rss: r.rss})
+		t, err := parseConsole(r.console)
+		if err != nil {
+			return rows, inits, fmt.Errorf("%s console: %w", b.name, err)
+		}
+		took, mods, nets = append(took, t.took), append(mods, t.modules), append(nets, t.network)
+		rest, up = append(rest, t.rest()), append(up, t.up)
+	}
+	e.res.boot[b.name] = direct
+	if b.name == "qemu-amd64" {
+		for i := range took {
+			e.res.initRest = append(e.res.initRest, took[i]-mods[i])
+		}
+		e.res.initMods = mods
+	}
+	rows = append(rows, []string{b.name, "**QEMU start → first HTTP 200**", direct.timeCell(), direct.rssCell()})
+	inits = append(inits, []string{b.name, durationsCell(took), durationsCell(mods), durationsCell(nets), durationsCell(rest), durationsCell(up)})
+	return rows, inits, nil
+}
