@@ -5,7 +5,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/wispboot/wisp/config"
 	"github.com/wispboot/wisp/internal/errs"
@@ -14,8 +13,11 @@ import (
 
 // dropPrivileges is the drop step. It acts on the calling thread, which
 // must be the one that execs: capabilities, keepcaps and no_new_privs are
-// per thread, hence the runtime.LockOSThread in init. The ids are changed
-// with package syscall, which applies them to every thread of the process.
+// per thread, hence the runtime.LockOSThread in init. So are the ids, to
+// the kernel: they are changed on this thread only (package syscall would
+// stop every thread of the process to change them on each, 10 ms under
+// TCG). The other threads are the Go runtime's, run no code of ours, and
+// end at the execve; the binary gets this thread's credentials.
 //
 // The order matters: the bounding set can only be lowered while still
 // root (CAP_SETPCAP); keepcaps keeps the permitted set across the change
@@ -53,15 +55,15 @@ func dropPrivileges(b *boot) (string, error) {
 	if err := clearAmbient(); err != nil {
 		return "", err
 	}
-	if err := syscall.Setgroups(nil); err != nil {
+	if err := threadSyscall(unix.SYS_SETGROUPS, 0, 0, 0); err != nil {
 		return "", errs.Wrap("clearing supplementary groups", err)
 	}
-	gid, uid := int(u.GID), int(u.UID)
-	if err := syscall.Setresgid(gid, gid, gid); err != nil {
-		return "", errs.Wrap("setting gid "+strconv.Itoa(gid), err)
+	gid, uid := uintptr(u.GID), uintptr(u.UID)
+	if err := threadSyscall(unix.SYS_SETRESGID, gid, gid, gid); err != nil {
+		return "", errs.Wrap("setting gid "+formatID(u.GID), err)
 	}
-	if err := syscall.Setresuid(uid, uid, uid); err != nil {
-		return "", errs.Wrap("setting uid "+strconv.Itoa(uid), err)
+	if err := threadSyscall(unix.SYS_SETRESUID, uid, uid, uid); err != nil {
+		return "", errs.Wrap("setting uid "+formatID(u.UID), err)
 	}
 	if err := setCaps(plan.sets); err != nil {
 		return "", err
@@ -81,8 +83,17 @@ func dropPrivileges(b *boot) (string, error) {
 		}
 		caps = strings.Join(names, " ") + " (ambient)"
 	}
-	return strconv.Itoa(uid) + ":" + strconv.Itoa(gid) + ", " + caps + ", no_new_privs", nil
+	return formatID(u.UID) + ":" + formatID(u.GID) + ", " + caps + ", no_new_privs", nil
 }
 
 // formatID formats a uid or gid for a message.
 func formatID(id uint32) string { return strconv.FormatUint(uint64(id), 10) }
+
+// threadSyscall makes a credentials system call for the calling thread
+// only.
+func threadSyscall(trap, a1, a2, a3 uintptr) error {
+	if _, _, e := unix.RawSyscall(trap, a1, a2, a3); e != 0 {
+		return e
+	}
+	return nil
+}
