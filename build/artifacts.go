@@ -55,6 +55,52 @@ type File struct {
 // With a store, the initrd segments and boot files of recurring layers are
 // kept there and reused (segments.go); s may be nil.
 func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir string, s *oci.Store) (*Artifacts, error) {
+	a, err := stored(img, p)
+	if err != nil {
+		return nil, err
+	}
+	return writeArtifacts(ctx, a, p, dir, s)
+}
+
+// appliance is what artifacts are written from: the image, its layers with
+// their roles, and its kernel command line. Build has them all before the
+// image is complete; asking the image for them would wait for its new
+// layers to be compressed and hashed (ggcr's mutate computes the config,
+// with every layer's descriptor, on first use), which the initrd does not
+// need.
+type appliance struct {
+	img     v1.Image
+	layers  []layerRole
+	cmdline string
+}
+
+type layerRole struct {
+	v1.Layer
+	role layers.Role
+}
+
+// stored is the appliance of an image that is already whole: one read
+// from the store or a registry.
+func stored(img v1.Image, p *boards.Profile) (*appliance, error) {
+	m, err := img.Manifest()
+	if err != nil {
+		return nil, err
+	}
+	ls, err := img.Layers()
+	if err != nil {
+		return nil, err
+	}
+	if len(ls) != len(m.Layers) {
+		return nil, fmt.Errorf("image has %d layers but its manifest %d", len(ls), len(m.Layers))
+	}
+	a := &appliance{img: img, cmdline: cmdline(img, p)}
+	for i, l := range ls {
+		a.layers = append(a.layers, layerRole{l, layers.Role(m.Layers[i].Annotations[layers.AnnotationRole])})
+	}
+	return a, nil
+}
+
+func writeArtifacts(ctx context.Context, img *appliance, p *boards.Profile, dir string, s *oci.Store) (*Artifacts, error) {
 	if err := checkOut(dir); err != nil {
 		return nil, err
 	}
@@ -97,7 +143,7 @@ func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir st
 	if !sawKernel {
 		return nil, fmt.Errorf("the image has no boot/%s for board %s", p.Kernel.File, p.Name)
 	}
-	a := &Artifacts{Dir: dir, Kernel: filepath.Join(dir, KernelFile), Initrd: filepath.Join(dir, InitrdFile), Stats: st, Cmdline: cmdline(img, p)}
+	a := &Artifacts{Dir: dir, Kernel: filepath.Join(dir, KernelFile), Initrd: filepath.Join(dir, InitrdFile), Stats: st, Cmdline: img.cmdline}
 	for _, f := range []struct {
 		tmp  *os.File
 		dest string
@@ -135,7 +181,7 @@ func cmdline(img v1.Image, p *boards.Profile) string {
 
 // flatten writes img's initrd to w, sends boot/ files to boot, and checks
 // that the initramfs fits in the board's RAM.
-func flatten(ctx context.Context, img v1.Image, p *boards.Profile, w io.Writer, s *oci.Store, boot initrd.BootFunc) (*initrd.Stats, error) {
+func flatten(ctx context.Context, img *appliance, p *boards.Profile, w io.Writer, s *oci.Store, boot initrd.BootFunc) (*initrd.Stats, error) {
 	bw := bufio.NewWriterSize(ctxWriter{ctx, w}, 1<<20)
 	st, err := writeInitrd(s, img, bw, initrd.Compression(p.InitrdCompression), boot)
 	if err != nil {

@@ -158,14 +158,19 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 	if initRef != "" {
 		labels[layers.LabelInit] = initRef
 	}
+	adds := slices.Concat(kernel, []mutate.Addendum{mods, ini}, extra, []mutate.Addendum{app, conf})
 	img, err := compose(p, labels, v1.Config{
 		Entrypoint: []string{dest},
 		Cmd:        cfg.Exec.Args[1:],
 		Env:        cfg.Exec.Env,
 		User:       fmt.Sprintf("%d:%d", cfg.User.UID, cfg.User.GID),
-	}, slices.Concat(kernel, []mutate.Addendum{mods, ini}, extra, []mutate.Addendum{app, conf})...)
+	}, adds...)
 	if err != nil {
 		return nil, err
+	}
+	a := &appliance{img: img, cmdline: labels[layers.LabelCmdline]}
+	for _, add := range adds {
+		a.layers = append(a.layers, layerRole{add.Layer, layers.Role(add.Annotations[layers.AnnotationRole])})
 	}
 	tag := req.Tag
 	if tag == "" {
@@ -173,13 +178,14 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 	}
 	// Storing the image (which compresses the new layers) and writing the
 	// artifacts (which read them uncompressed) are independent: on two
-	// cores they overlap.
+	// cores they overlap, as long as the artifacts are written from the
+	// layers as composed, not from img (see appliance).
 	var artifacts *Artifacts
 	artifactsDone := make(chan error, 1)
 	go func() {
 		var err error
 		if req.Out != "" {
-			artifacts, err = WriteArtifacts(ctx, img, p, req.Out, src.Store)
+			artifacts, err = writeArtifacts(ctx, a, p, req.Out, src.Store)
 		}
 		artifactsDone <- err
 	}()

@@ -126,6 +126,19 @@ func TestBuildIsReproducible(t *testing.T) {
 			t.Errorf("build %d initrd differs from the first", i)
 		}
 	}
+	// Build writes its artifacts from the layers as it composed them;
+	// export reads them from the stored image: the same bytes.
+	img, err := s1.Image(digests[0].String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := WriteArtifacts(context.Background(), img, p, t.TempDir(), s1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(a.Initrd); !bytes.Equal(b, initrds[0]) {
+		t.Error("the stored image's initrd differs from the one its build wrote")
+	}
 }
 
 func TestBuildRejects(t *testing.T) {

@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-
 	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/image"
 	"github.com/wispboot/wisp/layers"
@@ -31,7 +29,7 @@ func ImageFile(p *boards.Profile) string { return p.Name + ".img" }
 // kernel, device trees) at the root of the FAT32 partition, the initrd as
 // initrd.img, and the config.txt and cmdline.txt wisp writes for the
 // board. The files are staged in a temporary directory inside dir.
-func writeDisk(ctx context.Context, img v1.Image, p *boards.Profile, dir string, s *oci.Store) (*Artifacts, error) {
+func writeDisk(ctx context.Context, img *appliance, p *boards.Profile, dir string, s *oci.Store) (*Artifacts, error) {
 	stage, err := os.MkdirTemp(dir, ".wisp-boot-*")
 	if err != nil {
 		return nil, fmt.Errorf("output directory %s is not writable: %w", dir, err)
@@ -69,7 +67,7 @@ func writeDisk(ctx context.Context, img v1.Image, p *boards.Profile, dir string,
 	}
 	if err := errors.Join(
 		os.WriteFile(filepath.Join(stage, piConfig), configTxt, 0o644),
-		os.WriteFile(filepath.Join(stage, piCmdline), image.CmdlineTxt(cmdline(img, p)), 0o644),
+		os.WriteFile(filepath.Join(stage, piCmdline), image.CmdlineTxt(img.cmdline), 0o644),
 	); err != nil {
 		return nil, err
 	}
@@ -78,7 +76,7 @@ func writeDisk(ctx context.Context, img v1.Image, p *boards.Profile, dir string,
 	if err != nil {
 		return nil, fmt.Errorf("board %s: %w", p.Name, err)
 	}
-	a := &Artifacts{Dir: dir, Image: out, Stats: st, Cmdline: cmdline(img, p)}
+	a := &Artifacts{Dir: dir, Image: out, Stats: st, Cmdline: img.cmdline}
 	return a, a.add(out)
 }
 

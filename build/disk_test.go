@@ -157,6 +157,19 @@ func TestDiskImageReproducible(t *testing.T) {
 		}
 		b, _ := os.ReadFile(res.Artifacts.Image)
 		images = append(images, b)
+		if i == 0 { // the stored image flattens to the same disk image
+			img, err := s.Image(res.Digest.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := WriteArtifacts(context.Background(), img, p, t.TempDir(), s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b2, _ := os.ReadFile(a.Image); !bytes.Equal(b2, b) {
+				t.Error("the stored image's disk image differs from the one its build wrote")
+			}
+		}
 		time.Sleep(1100 * time.Millisecond)
 	}
 	if !bytes.Equal(images[0], images[1]) {

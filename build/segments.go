@@ -39,28 +39,22 @@ type bootRecord struct {
 	Blob v1.Hash `json:"blob"`
 }
 
-// writeInitrd writes img's initrd to w as per-layer segments, reusing the
-// segments and boot files of recurring layers from the store (s may be
-// nil: nothing is kept). If the layers cannot be stacked (whiteouts, a
-// name changing kind), it flattens the whole image instead; boot may then
-// be called twice for a file and must replace what it wrote.
-func writeInitrd(s *oci.Store, img v1.Image, w io.Writer, c initrd.Compression, boot initrd.BootFunc) (*initrd.Stats, error) {
+// writeInitrd writes the appliance's initrd to w as per-layer segments,
+// reusing the segments and boot files of recurring layers from the store
+// (s may be nil: nothing is kept). If the layers cannot be stacked
+// (whiteouts, a name changing kind), it flattens the whole image instead;
+// boot may then be called twice for a file and must replace what it
+// wrote.
+func writeInitrd(s *oci.Store, a *appliance, w io.Writer, c initrd.Compression, boot initrd.BootFunc) (*initrd.Stats, error) {
 	opt := initrd.WithCompression(c)
-	m, err := img.Manifest()
-	if err != nil {
-		return nil, err
-	}
-	ls, err := img.Layers()
-	if err != nil {
-		return nil, err
-	}
 	var segs []*initrd.Segment
-	for i, l := range ls {
+	for _, l := range a.layers {
 		var seg *initrd.Segment
-		if s != nil && cachedRoles[layers.Role(m.Layers[i].Annotations[layers.AnnotationRole])] {
-			seg, err = cachedSegment(s, l, m.Layers[i].Digest, c, boot)
+		var err error
+		if s != nil && cachedRoles[l.role] {
+			seg, err = cachedSegment(s, l.Layer, c, boot)
 		} else {
-			seg, err = initrd.LayerSegment(l, boot, opt)
+			seg, err = initrd.LayerSegment(l.Layer, boot, opt)
 		}
 		if err != nil {
 			return nil, err
@@ -68,14 +62,18 @@ func writeInitrd(s *oci.Store, img v1.Image, w io.Writer, c initrd.Compression, 
 		segs = append(segs, seg)
 	}
 	if err := initrd.Stackable(segs); errors.Is(err, initrd.ErrNotStackable) {
-		return initrd.Write(img, w, boot, opt)
+		return initrd.Write(a.img, w, boot, opt)
 	}
 	return initrd.WriteSegments(w, segs, opt)
 }
 
 // cachedSegment returns a layer's segment from the store, replaying its
 // boot files to boot, or makes it and keeps it.
-func cachedSegment(s *oci.Store, l v1.Layer, digest v1.Hash, c initrd.Compression, boot initrd.BootFunc) (*initrd.Segment, error) {
+func cachedSegment(s *oci.Store, l v1.Layer, c initrd.Compression, boot initrd.BootFunc) (*initrd.Segment, error) {
+	digest, err := l.Digest()
+	if err != nil {
+		return nil, err
+	}
 	if c == "" {
 		c = initrd.Gzip
 	}

@@ -21,8 +21,11 @@ type Stats struct {
 // Write makes a disk image at path: an MBR partition table with one
 // bootable FAT32 (type 0x0C, LBA) partition starting at 1 MiB (LBA 2048),
 // holding every regular file and directory of boot. The image is written
-// to a temporary file next to path and renamed only when complete and
-// synced; on error, path is untouched and the temporary file removed.
+// to a temporary file next to path and renamed only when complete; on
+// error, path is untouched and the temporary file removed. It is not
+// fsynced (no more than cp or go build output): that cost 40 ms of a
+// 0.35 s build, and the image can always be made again; `wisp flash`
+// syncs the device it writes.
 // Equal options and equal boot files (names and bytes) give an identical
 // image.
 func Write(path string, boot fs.FS, opts ...Option) (*Stats, error) {
@@ -69,7 +72,7 @@ func Write(path string, boot fs.FS, opts ...Option) (*Stats, error) {
 	if err := finish(f, o, sum); err != nil {
 		return nil, fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err := errors.Join(f.Chmod(0o644), f.Sync(), f.Close()); err != nil {
+	if err := errors.Join(f.Chmod(0o644), f.Close()); err != nil {
 		return nil, fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err := os.Rename(f.Name(), path); err != nil {
