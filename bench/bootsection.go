@@ -118,7 +118,7 @@ func bootBoard(ctx context.Context, e *env, b board) (rows, inits [][]string, er
 		for i := range took {
 			e.res.initRest = append(e.res.initRest, took[i]-mods[i])
 		}
-		e.res.initMods = mods
+		e.res.initMods, e.res.initNet = mods, nets
 	}
 	rows = append(rows, []string{b.name, "**QEMU start → first HTTP 200**", direct.timeCell(), direct.rssCell()})
 	inits = append(inits, []string{b.name, durationsCell(took), durationsCell(mods), durationsCell(nets), durationsCell(rest), durationsCell(up)})

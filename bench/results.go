@@ -13,6 +13,7 @@ type results struct {
 	runToHTTP map[string]series   // board → wisp run start → first HTTP 200
 	initRest  []time.Duration     // qemu-amd64: init start → exec, minus module loading
 	initMods  []time.Duration     // qemu-amd64: module loading
+	initNet   []time.Duration     // qemu-amd64: the network steps
 	inits     map[string]int64    // GOARCH → init binary size
 	repush    map[string]*repushCheck
 	gokrazy   error // why gok could not be built (nil: it was, or not tried)
