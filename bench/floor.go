@@ -21,6 +21,8 @@ func measureFloor(ctx context.Context, e *env, m *md) error {
 	m.p("The floor is what the standard tools take for the part of the job that cannot be skipped, on the same " +
 		"bytes wisp produced. The row in bold writes what a warm wisp build writes (the same files, in the same " +
 		"format) and is the one the goals table compares with; the others are parts of it, or other compressors. " +
+		"(The floor always copies the kernel; wisp, building again into the same directory, keeps a kernel " +
+		"there that hashes to the stored one.) " +
 		"*Ratio* is wisp's warm build (app changed, section above) over the floor's median. " +
 		"Peak RSS is the largest process of the pipeline. Before every timed command (wisp's too) the harness runs " +
 		"`sync`, untimed, so no command pays for writing back what an earlier one wrote.")

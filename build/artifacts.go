@@ -120,17 +120,26 @@ func writeArtifacts(ctx context.Context, img *appliance, p *boards.Profile, dir 
 	defer os.Remove(rd.Name())
 	defer rd.Close()
 
+	a := &Artifacts{Dir: dir, Kernel: filepath.Join(dir, KernelFile), Initrd: filepath.Join(dir, InitrdFile), Cmdline: img.cmdline}
 	sawKernel, kernelDigest := false, ""
+	kept, keptSize := false, int64(0) // dir holds this kernel already: it is left as it is
 	kernelSum, initrdSum := sha256.New(), sha256.New()
 	st, err := flatten(ctx, img, p, io.MultiWriter(rd, initrdSum), s, func(name string, size int64, r io.Reader) error {
 		if name != p.Kernel.File {
 			return nil // QEMU boards need only the kernel from boot/
 		}
-		sawKernel = true
+		sawKernel, kept = true, false
 		if b, ok := r.(*oci.BlobReader); ok {
-			// A stored boot file: copied by the kernel and checked
-			// against its digest, which is the artifact's SHA-256.
+			// A stored boot file: its digest is the artifact's SHA-256.
+			// Rebuilding into the same directory, the kernel there is
+			// usually this one: reading it once beats checking the
+			// blob and copying 66 MB. Otherwise the kernel copies the
+			// blob while its digest is checked.
 			kernelDigest = b.Digest().Hex
+			if holds(a.Kernel, size, kernelDigest) {
+				kept, keptSize = true, size
+				return nil
+			}
 			return replaceWith(kernel, b)
 		}
 		kernelSum.Reset()
@@ -143,12 +152,16 @@ func writeArtifacts(ctx context.Context, img *appliance, p *boards.Profile, dir 
 	if !sawKernel {
 		return nil, fmt.Errorf("the image has no boot/%s for board %s", p.Kernel.File, p.Name)
 	}
-	a := &Artifacts{Dir: dir, Kernel: filepath.Join(dir, KernelFile), Initrd: filepath.Join(dir, InitrdFile), Stats: st, Cmdline: img.cmdline}
+	a.Stats = st
 	for _, f := range []struct {
 		tmp  *os.File
 		dest string
 		sum  hash.Hash
 	}{{kernel, a.Kernel, kernelSum}, {rd, a.Initrd, initrdSum}} {
+		if f.tmp == kernel && kept {
+			a.Files = append(a.Files, File{Name: filepath.Base(f.dest), Path: f.dest, Size: keptSize, SHA256: kernelDigest})
+			continue
+		}
 		info, err := f.tmp.Stat()
 		if err != nil {
 			return nil, err
@@ -166,6 +179,24 @@ func writeArtifacts(ctx context.Context, img *appliance, p *boards.Profile, dir 
 		a.Files = append(a.Files, File{Name: filepath.Base(f.dest), Path: f.dest, Size: info.Size(), SHA256: sum})
 	}
 	return a, nil
+}
+
+// holds reports whether path is a regular file of size bytes whose
+// SHA-256 is sum (hex).
+func holds(path string, size int64, sum string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() || info.Size() != size {
+		return false
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return false
+	}
+	return hex.EncodeToString(h.Sum(nil)) == sum
 }
 
 // cmdline is the kernel command line recorded in the appliance, else the

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -279,5 +280,42 @@ func TestSegmentCacheSurvivesCorruption(t *testing.T) {
 	gotKernel, _ := os.ReadFile(second.Artifacts.Kernel)
 	if !bytes.Equal(got, want) || !bytes.Equal(gotKernel, wantKernel) {
 		t.Error("a build over a damaged cache wrote different artifacts")
+	}
+}
+
+// TestRebuildKeepsKernel: building again into the same directory leaves
+// a kernel that is already right as it is, and replaces one that is not.
+func TestRebuildKeepsKernel(t *testing.T) {
+	s, p := fixtureStore(t)
+	bin := staticBinary(t)
+	out := t.TempDir()
+	first, err := Build(context.Background(), Sources{Store: s}, request(p, bin, out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := os.ReadFile(first.Artifacts.Kernel)
+	before, _ := os.Stat(first.Artifacts.Kernel)
+	second, err := Build(context.Background(), Sources{Store: s}, request(p, bin, out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.Stat(second.Artifacts.Kernel)
+	if !os.SameFile(before, after) {
+		t.Error("the second build replaced a kernel that was already right")
+	}
+	if !reflect.DeepEqual(first.Artifacts.Files, second.Artifacts.Files) {
+		t.Errorf("files reported: first %+v, second %+v", first.Artifacts.Files, second.Artifacts.Files)
+	}
+	// A kernel changed in place (same size) is written again.
+	damaged := bytes.Clone(want)
+	damaged[len(damaged)/2] ^= 0xff
+	if err := os.WriteFile(first.Artifacts.Kernel, damaged, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(context.Background(), Sources{Store: s}, request(p, bin, out)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(first.Artifacts.Kernel); !bytes.Equal(got, want) {
+		t.Error("a damaged kernel in the output directory was left as it was")
 	}
 }

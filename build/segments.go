@@ -152,7 +152,7 @@ func replay(s *oci.Store, rec segmentRecord, boot initrd.BootFunc) (*initrd.Segm
 			return nil, err
 		}
 		err = boot(b.Name, b.Size, rc)
-		if err == nil {
+		if err == nil && !rc.Unread() {
 			_, err = io.Copy(io.Discard, rc) // the rest, to reach the check
 		}
 		rc.Close()

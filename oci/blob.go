@@ -223,4 +223,8 @@ func (v *BlobReader) corrupt(got string) error {
 	return fmt.Errorf("%w %s: content hashes to sha256:%s; delete the file and build again", ErrCorrupt, v.f.Name(), got)
 }
 
+// Unread reports whether nothing was read: there is then nothing to
+// check either.
+func (v *BlobReader) Unread() bool { return !v.started && !v.verified }
+
 func (v *BlobReader) Close() error { return v.f.Close() }
