@@ -2,8 +2,11 @@ package build
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -41,12 +44,30 @@ func writeDisk(ctx context.Context, img *appliance, p *boards.Profile, dir strin
 	}
 	defer rd.Close()
 	var names []string
+	digests := map[string][]byte{} // the boot files' SHA-256, for image.WithDigests
 	st, err := flatten(ctx, img, p, rd, s, func(name string, size int64, r io.Reader) error {
 		if slices.Contains([]string{piInitrd, piConfig, piCmdline}, name) {
 			return fmt.Errorf("the image's boot/%s would be replaced by the one wisp writes", name)
 		}
 		names = append(names, name)
-		return copyTo(filepath.Join(stage, filepath.FromSlash(name)), r)
+		var sum hash.Hash
+		if b, ok := r.(*oci.BlobReader); ok { // checked against its digest as it is copied
+			d, err := hex.DecodeString(b.Digest().Hex)
+			if err != nil {
+				return err
+			}
+			digests[name] = d
+		} else {
+			sum = sha256.New()
+			r = io.TeeReader(r, sum)
+		}
+		if err := copyTo(filepath.Join(stage, filepath.FromSlash(name)), r); err != nil {
+			return err
+		}
+		if sum != nil {
+			digests[name] = sum.Sum(nil)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -72,12 +93,19 @@ func writeDisk(ctx context.Context, img *appliance, p *boards.Profile, dir strin
 		return nil, err
 	}
 	out := filepath.Join(dir, ImageFile(p))
-	_, err = image.Write(out, os.DirFS(stage), image.WithTime(layers.Epoch()), image.WithMaxSize(int64(p.Disk.BootPartitionMiB)<<20))
+	_, err = image.Write(out, os.DirFS(stage), image.WithTime(layers.Epoch()), image.WithMaxSize(int64(p.Disk.BootPartitionMiB)<<20),
+		image.WithDigests(digests))
 	if err != nil {
 		return nil, fmt.Errorf("board %s: %w", p.Name, err)
 	}
+	// The staged files are no longer needed: removing them (55 MB for a
+	// Pi 4) overlaps hashing the image.
+	removed := make(chan struct{})
+	go func() { os.RemoveAll(stage); close(removed) }()
 	a := &Artifacts{Dir: dir, Image: out, Stats: st, Cmdline: img.cmdline}
-	return a, a.add(out)
+	err = a.add(out)
+	<-removed
+	return a, err
 }
 
 func copyTo(path string, r io.Reader) error {

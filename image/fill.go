@@ -15,7 +15,8 @@ import (
 
 // fill partitions f and writes the entries of boot into a new FAT32
 // filesystem with go-diskfs. It returns a SHA-256 of the names, sizes and
-// contents, from which the volume ID and disk signature are derived.
+// content digests, from which the volume ID and disk signature are
+// derived.
 func fill(f *os.File, boot fs.FS, entries []entry, l layout, o *options) ([]byte, error) {
 	d, err := diskfs.OpenBackend(file.New(f, false), diskfs.WithOpenMode(diskfs.ReadWrite))
 	if err != nil {
@@ -48,7 +49,9 @@ func fill(f *os.File, boot fs.FS, entries []entry, l layout, o *options) ([]byte
 			}
 			info, err = fat.Stat(e.name)
 		} else {
-			info, err = copyFile(fat, f, boot, e, sum, buf)
+			var digest []byte
+			info, digest, err = copyFile(fat, f, boot, e, o.digests[e.name], buf)
+			sum.Write(digest)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("writing %s: %w", e.name, err)

@@ -24,7 +24,8 @@ type Option func(*options)
 type options struct {
 	time    time.Time
 	label   string
-	maxSize int64 // 0: no limit
+	maxSize int64             // 0: no limit
+	digests map[string][]byte // name → SHA-256 of its content, known to the caller
 }
 
 // WithTime sets the time stamped on every directory entry. FAT cannot
@@ -46,6 +47,15 @@ func WithLabel(s string) Option {
 // no limit.
 func WithMaxSize(bytes int64) Option {
 	return func(o *options) { o.maxSize = bytes }
+}
+
+// WithDigests gives the SHA-256 of files' content (by their name in boot),
+// which the caller knows already: Write derives the volume ID and the disk
+// signature from every file's name, size and content digest, and hashes
+// only the files whose digest it is not given. A wrong digest gives a
+// wrong ID, not a wrong file.
+func WithDigests(d map[string][]byte) Option {
+	return func(o *options) { o.digests = d }
 }
 
 func newOptions(opts []Option) (*options, error) {

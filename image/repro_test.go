@@ -2,6 +2,7 @@ package image
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -136,5 +137,38 @@ func TestTimes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDigestsGiven: digests the caller gives for some files make the same
+// image as Write computing them; a wrong one changes only the IDs.
+func TestDigestsGiven(t *testing.T) {
+	t.Parallel()
+	boot := piFiles()
+	a, _ := writeImage(t, boot)
+	known := map[string][]byte{}
+	for _, name := range []string{"start4.elf", "kernel8.img", "overlays/disable-bt.dtbo", "EMPTY"} {
+		sum := sha256.Sum256(boot[name].Data)
+		known[name] = sum[:]
+	}
+	b, _ := writeImage(t, boot, WithDigests(known))
+	if !bytes.Equal(readFile(t, a), readFile(t, b)) {
+		t.Error("the image made with known digests differs from the one Write hashed itself")
+	}
+	wrong := sha256.Sum256([]byte("not the kernel"))
+	known["kernel8.img"] = wrong[:]
+	c, _ := writeImage(t, boot, WithDigests(known))
+	fsck(t, c)
+	ia, ic := readFile(t, a), readFile(t, c)
+	off := partitionStart + bpbVolumeID
+	if bytes.Equal(ia[off:off+4], ic[off:off+4]) {
+		t.Error("a different digest kept the volume ID")
+	}
+	var got bytes.Buffer
+	if err := ReadFile(c, "kernel8.img", &got); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), boot["kernel8.img"].Data) {
+		t.Error("kernel8.img's content changed with its digest")
 	}
 }
