@@ -45,10 +45,17 @@ const (
 	bzPayloadLen = 0x24c // u32
 )
 
-// convertKernel checks a packaged kernel image against the board's
-// architecture and page size and converts it to the wanted format.
-func convertKernel(img []byte, k Kernel) (io.Reader, int64, error) {
-	id, err := identify(img)
+// convertKernel checks a packaged kernel image of size bytes, read from r,
+// against the board's architecture and page size and converts it to the
+// wanted format. Only its header is read here: a kernel kept as shipped
+// streams on from r (31 MB that need not be in memory); a bzImage to
+// unpack is read whole.
+func convertKernel(r io.Reader, size int64, k Kernel) (io.Reader, int64, error) {
+	head := make([]byte, min(size, 64<<10))
+	if _, err := io.ReadFull(r, head); err != nil {
+		return nil, 0, truncated(err)
+	}
+	id, err := identify(head)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -60,10 +67,15 @@ func convertKernel(img []byte, k Kernel) (io.Reader, int64, error) {
 	}
 	switch k.Format {
 	case FormatAsShipped:
-		return bytes.NewReader(img), int64(len(img)), nil
+		return io.MultiReader(bytes.NewReader(head), r), size, nil
 	case FormatELF:
-		if !isBzImage(img) {
+		if !isBzImage(head) {
 			return nil, 0, fmt.Errorf("format %q needs an x86 bzImage, the kernel is %s", k.Format, id)
+		}
+		img := make([]byte, size)
+		copy(img, head)
+		if _, err := io.ReadFull(r, img[len(head):]); err != nil {
+			return nil, 0, truncated(err)
 		}
 		return vmlinux(img)
 	}

@@ -72,11 +72,7 @@ func importTree(tr *tar.Reader, k Kernel, tmpDir string, lay layout) (_ *Base, e
 					return nil, err
 				}
 			}
-			img := make([]byte, h.Size)
-			if _, err := io.ReadFull(tr, img); err != nil {
-				return nil, fmt.Errorf("reading %s: %w", name, truncated(err))
-			}
-			kr, size, err := convertKernel(img, k)
+			kr, size, err := convertKernel(tr, h.Size, k)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
