@@ -35,7 +35,11 @@ func moduleName(p string) string {
 
 // modinfoDepends reads the depends= entry of a module's .modinfo section.
 func modinfoDepends(ko []byte) ([]string, error) {
-	f, err := elf.NewFile(bytes.NewReader(ko))
+	return modinfoDependsAt(bytes.NewReader(ko))
+}
+
+func modinfoDependsAt(ko io.ReaderAt) ([]string, error) {
+	f, err := elf.NewFile(ko)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
 	"slices"
 	"strings"
@@ -46,7 +47,7 @@ func importTree(tr *tar.Reader, k Kernel, tmpDir string, lay layout) (_ *Base, e
 	}
 	b.files = append(b.files, modules)
 	kt := &treeWriter{tw: kernel.Writer, dirs: map[string]bool{}}
-	mt := &moduleTree{treeWriter: treeWriter{tw: modules.Writer, dirs: map[string]bool{}}, ix: newModuleIndex()}
+	mt := &moduleTree{treeWriter: treeWriter{tw: modules.Writer, dirs: map[string]bool{}}, ix: newModuleIndex(), tmpDir: tmpDir}
 	sawKernel := ""
 	var dtbs []string
 	for {
@@ -158,7 +159,8 @@ func (b *Base) setVersion(v string) error {
 // indexes the modules as they pass.
 type moduleTree struct {
 	treeWriter
-	ix *moduleIndex
+	ix     *moduleIndex
+	tmpDir string // where modules too large to hold in memory go
 }
 
 // treeWriter writes files to a tar stream, each preceded by the parent
@@ -174,18 +176,19 @@ func (mt *moduleTree) add(version, rel string, size int64, r io.Reader) error {
 		if !strings.HasSuffix(rel, ext) {
 			continue
 		}
-		ko, err := readModule(ext, r, size)
+		ko, done, err := readModule(ext, r, size, mt.tmpDir)
 		if err != nil {
 			return fmt.Errorf("reading %s: %w", name, err)
 		}
-		deps, err := modinfoDepends(ko)
+		defer done()
+		deps, err := modinfoDependsAt(ko)
 		if err != nil {
 			return fmt.Errorf("reading the .modinfo of %s: %w", name, err)
 		}
 		rel = strings.TrimSuffix(rel, ext) + ".ko"
 		mod := moduleName(rel)
 		mt.ix.paths[mod], mt.ix.deps[mod] = rel, deps
-		return mt.file(strings.TrimSuffix(name, ext)+".ko", int64(len(ko)), bytes.NewReader(ko))
+		return mt.file(strings.TrimSuffix(name, ext)+".ko", ko.Size(), ko)
 	}
 	if rel == "modules.builtin" {
 		var buf bytes.Buffer
@@ -200,18 +203,46 @@ func (mt *moduleTree) add(version, rel string, size int64, r io.Reader) error {
 	return mt.file(name, size, r)
 }
 
-func readModule(ext string, r io.Reader, size int64) ([]byte, error) {
-	if ext == ".ko" {
-		b := make([]byte, size)
-		_, err := io.ReadFull(r, b)
-		return b, truncated(err)
+// spillBytes is how much of a module is held in memory: a larger one
+// (amdgpu.ko is 60 MB) goes through an unlinked temporary file, which
+// keeps a base import's peak RSS down.
+const spillBytes = 8 << 20
+
+// readModule reads a module (decompressing .ko.xz, .ko.zst, .ko.gz) so
+// that its ELF sections can be read and its size is known; done releases
+// it.
+func readModule(ext string, r io.Reader, size int64, tmpDir string) (ko *io.SectionReader, done func(), err error) {
+	src := io.LimitReader(r, size)
+	if ext != ".ko" {
+		if src, err = decompress(strings.TrimPrefix(ext, ".ko"), r); err != nil {
+			return nil, nil, err
+		}
 	}
-	dr, err := decompress(strings.TrimPrefix(ext, ".ko"), r)
+	var head bytes.Buffer
+	n, err := io.CopyN(&head, src, spillBytes+1)
+	if err != nil && err != io.EOF {
+		return nil, nil, truncated(err)
+	}
+	if n <= spillBytes {
+		if ext == ".ko" && n != size {
+			return nil, nil, truncated(io.ErrUnexpectedEOF)
+		}
+		return io.NewSectionReader(bytes.NewReader(head.Bytes()), 0, n), func() {}, nil
+	}
+	f, err := os.CreateTemp(tmpDir, "module-*")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	b, err := io.ReadAll(dr)
-	return b, truncated(err)
+	os.Remove(f.Name()) // gone once closed
+	rest, err := io.Copy(f, io.MultiReader(&head, src))
+	if err == nil && ext == ".ko" && rest != size {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, truncated(err)
+	}
+	return io.NewSectionReader(f, 0, rest), func() { f.Close() }, nil
 }
 
 func (t *treeWriter) file(name string, size int64, r io.Reader) error {
