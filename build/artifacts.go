@@ -136,7 +136,7 @@ func writeArtifacts(ctx context.Context, img *appliance, p *boards.Profile, dir 
 			// blob and copying 66 MB. Otherwise the kernel copies the
 			// blob while its digest is checked.
 			kernelDigest = b.Digest().Hex
-			if holds(a.Kernel, size, kernelDigest) {
+			if upToDate(s, a.Kernel, size, kernelDigest) {
 				kept, keptSize = true, size
 				return nil
 			}
@@ -176,27 +176,12 @@ func writeArtifacts(ctx context.Context, img *appliance, p *boards.Profile, dir 
 		if f.tmp == kernel && kernelDigest != "" {
 			sum = kernelDigest
 		}
+		if f.tmp == kernel {
+			rememberOutput(s, f.dest, sum)
+		}
 		a.Files = append(a.Files, File{Name: filepath.Base(f.dest), Path: f.dest, Size: info.Size(), SHA256: sum})
 	}
 	return a, nil
-}
-
-// holds reports whether path is a regular file of size bytes whose
-// SHA-256 is sum (hex).
-func holds(path string, size int64, sum string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() || info.Size() != size {
-		return false
-	}
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return false
-	}
-	return hex.EncodeToString(h.Sum(nil)) == sum
 }
 
 // cmdline is the kernel command line recorded in the appliance, else the
