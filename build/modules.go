@@ -26,6 +26,7 @@ type rememberedLayer struct {
 // its blob and remembers it. The result is the same either way, so images
 // do not depend on the state of the cache.
 func remember(s *oci.Store, key string, make func() (mutate.Addendum, []string, error)) (mutate.Addendum, []string, error) {
+	key = layers.Format + "\x00" + key
 	var r rememberedLayer
 	if ok, err := s.Memo(key, &r); err != nil {
 		return mutate.Addendum{}, nil, err
