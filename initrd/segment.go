@@ -10,9 +10,10 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
-// A segmented initrd is a series of newc archives (each gzip'd, or not), one per layer,
-// concatenated: the kernel unpacks "(cpio | compressed cpio)*" in order,
-// later entries replacing earlier ones. A layer's segment depends only on
+// A segmented initrd is a series of newc archives, one per layer (all
+// gzip'd or none), concatenated: the kernel unpacks
+// "(cpio | compressed cpio)*" in order, later entries replacing earlier
+// ones. A layer's segment depends only on
 // that layer, so segments of unchanged layers can be reused from build to
 // build. Stacking segments equals flattening (Write) unless a layer holds
 // whiteouts or a name changes kind (file versus directory) between layers;
