@@ -100,12 +100,12 @@ func stored(img v1.Image, p *boards.Profile) (*appliance, error) {
 	return a, nil
 }
 
-func writeArtifacts(ctx context.Context, img *appliance, p *boards.Profile, dir string, s *oci.Store) (*Artifacts, error) {
+func writeArtifacts(ctx context.Context, app *appliance, p *boards.Profile, dir string, s *oci.Store) (*Artifacts, error) {
 	if err := checkOut(dir); err != nil {
 		return nil, err
 	}
 	if p.Disk != nil {
-		return writeDisk(ctx, img, p, dir, s)
+		return writeDisk(ctx, app, p, dir, s)
 	}
 	kernel, err := os.CreateTemp(dir, ".kernel-*")
 	if err != nil {
@@ -120,11 +120,11 @@ func writeArtifacts(ctx context.Context, img *appliance, p *boards.Profile, dir 
 	defer os.Remove(rd.Name())
 	defer rd.Close()
 
-	a := &Artifacts{Dir: dir, Kernel: filepath.Join(dir, KernelFile), Initrd: filepath.Join(dir, InitrdFile), Cmdline: img.cmdline}
+	a := &Artifacts{Dir: dir, Kernel: filepath.Join(dir, KernelFile), Initrd: filepath.Join(dir, InitrdFile), Cmdline: app.cmdline}
 	sawKernel, kernelDigest := false, ""
 	kept, keptSize := false, int64(0) // dir holds this kernel already: it is left as it is
 	kernelSum, initrdSum := sha256.New(), sha256.New()
-	st, err := flatten(ctx, img, p, io.MultiWriter(rd, initrdSum), s, func(name string, size int64, r io.Reader) error {
+	st, err := flatten(ctx, app, p, io.MultiWriter(rd, initrdSum), s, func(name string, size int64, r io.Reader) error {
 		if name != p.Kernel.File {
 			return nil // QEMU boards need only the kernel from boot/
 		}
@@ -197,9 +197,9 @@ func cmdline(img v1.Image, p *boards.Profile) string {
 
 // flatten writes img's initrd to w, sends boot/ files to boot, and checks
 // that the initramfs fits in the board's RAM.
-func flatten(ctx context.Context, img *appliance, p *boards.Profile, w io.Writer, s *oci.Store, boot initrd.BootFunc) (*initrd.Stats, error) {
+func flatten(ctx context.Context, app *appliance, p *boards.Profile, w io.Writer, s *oci.Store, boot initrd.BootFunc) (*initrd.Stats, error) {
 	bw := bufio.NewWriterSize(ctxWriter{ctx, w}, 1<<20)
-	st, err := writeInitrd(s, img, bw, initrd.Compression(p.InitrdCompression), boot)
+	st, err := writeInitrd(s, app, bw, initrd.Compression(p.InitrdCompression), boot)
 	if err != nil {
 		return nil, fmt.Errorf("writing initrd: %w", err)
 	}

@@ -32,7 +32,7 @@ func ImageFile(p *boards.Profile) string { return p.Name + ".img" }
 // kernel, device trees) at the root of the FAT32 partition, the initrd as
 // initrd.img, and the config.txt and cmdline.txt wisp writes for the
 // board. The files are staged in a temporary directory inside dir.
-func writeDisk(ctx context.Context, img *appliance, p *boards.Profile, dir string, s *oci.Store) (*Artifacts, error) {
+func writeDisk(ctx context.Context, app *appliance, p *boards.Profile, dir string, s *oci.Store) (*Artifacts, error) {
 	stage, err := os.MkdirTemp(dir, ".wisp-boot-*")
 	if err != nil {
 		return nil, fmt.Errorf("output directory %s is not writable: %w", dir, err)
@@ -45,7 +45,7 @@ func writeDisk(ctx context.Context, img *appliance, p *boards.Profile, dir strin
 	defer rd.Close()
 	var names []string
 	digests := map[string][]byte{} // the boot files' SHA-256, for image.WithDigests
-	st, err := flatten(ctx, img, p, rd, s, func(name string, size int64, r io.Reader) error {
+	st, err := flatten(ctx, app, p, rd, s, func(name string, size int64, r io.Reader) error {
 		if slices.Contains([]string{piInitrd, piConfig, piCmdline}, name) {
 			return fmt.Errorf("the image's boot/%s would be replaced by the one wisp writes", name)
 		}
@@ -88,7 +88,7 @@ func writeDisk(ctx context.Context, img *appliance, p *boards.Profile, dir strin
 	}
 	if err := errors.Join(
 		os.WriteFile(filepath.Join(stage, piConfig), configTxt, 0o644),
-		os.WriteFile(filepath.Join(stage, piCmdline), image.CmdlineTxt(img.cmdline), 0o644),
+		os.WriteFile(filepath.Join(stage, piCmdline), image.CmdlineTxt(app.cmdline), 0o644),
 	); err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func writeDisk(ctx context.Context, img *appliance, p *boards.Profile, dir strin
 	// Pi 4) overlaps hashing the image.
 	removed := make(chan struct{})
 	go func() { os.RemoveAll(stage); close(removed) }()
-	a := &Artifacts{Dir: dir, Image: out, Stats: st, Cmdline: img.cmdline}
+	a := &Artifacts{Dir: dir, Image: out, Stats: st, Cmdline: app.cmdline}
 	err = a.add(out)
 	<-removed
 	return a, err
