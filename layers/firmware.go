@@ -79,7 +79,7 @@ func firmwareTree(tr *tar.Reader, tmpDir string) (_ *Firmware, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading the package: %w", truncated(err))
 		}
-		name := strings.TrimPrefix(strings.TrimPrefix(path.Clean("/"+h.Name), "/"), "usr/")
+		name := packagePath(h.Name)
 		rel, ok := strings.CutPrefix(name, raspiFirmwareDir)
 		if !ok || h.Typeflag != tar.TypeReg {
 			continue

@@ -58,8 +58,7 @@ func importTree(tr *tar.Reader, k Kernel, tmpDir string, lay layout) (_ *Base, e
 		if err != nil {
 			return nil, fmt.Errorf("reading the package: %w", truncated(err))
 		}
-		name := strings.TrimPrefix(path.Clean("/"+h.Name), "/")
-		name = strings.TrimPrefix(name, "usr/") // merged /usr: usr/lib/modules
+		name := packagePath(h.Name)
 		if h.Typeflag != tar.TypeReg {
 			continue
 		}
@@ -211,6 +210,12 @@ const spillBytes = 8 << 20
 // readModule reads a module (decompressing .ko.xz, .ko.zst, .ko.gz) so
 // that its ELF sections can be read and its size is known; done releases
 // it.
+// packagePath is a package entry's path relative to /, with merged /usr
+// folded in: usr/lib/modules/… and lib/modules/… are the same place.
+func packagePath(name string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(path.Clean("/"+name), "/"), "usr/")
+}
+
 func readModule(ext string, r io.Reader, size int64, tmpDir string) (ko *io.SectionReader, done func(), err error) {
 	src := io.LimitReader(r, size)
 	if ext != ".ko" {
