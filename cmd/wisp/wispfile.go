@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -136,12 +138,7 @@ func applyWispFile(fs *pflag.FlagSet, file string) error {
 		return err
 	}
 	dir := filepath.Dir(file)
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, key := range keys {
+	for _, key := range slices.Sorted(maps.Keys(values)) {
 		m := fileFlags[key]
 		fl := fs.Lookup(m.flag)
 		if fl == nil || fl.Changed {
