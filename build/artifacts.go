@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -153,35 +152,41 @@ func writeArtifacts(ctx context.Context, app *appliance, p *boards.Profile, dir 
 		return nil, fmt.Errorf("the image has no boot/%s for board %s", p.Kernel.File, p.Name)
 	}
 	a.Stats = st
-	for _, f := range []struct {
-		tmp  *os.File
-		dest string
-		sum  hash.Hash
-	}{{kernel, a.Kernel, kernelSum}, {rd, a.Initrd, initrdSum}} {
-		if f.tmp == kernel && kept {
-			a.Files = append(a.Files, File{Name: filepath.Base(f.dest), Path: f.dest, Size: keptSize, SHA256: kernelDigest})
-			continue
-		}
-		info, err := f.tmp.Stat()
-		if err != nil {
+	if kernelDigest == "" {
+		kernelDigest = hex.EncodeToString(kernelSum.Sum(nil))
+	}
+	kernelSize := keptSize
+	if !kept {
+		if kernelSize, err = commit(kernel, a.Kernel); err != nil {
 			return nil, err
 		}
-		if err := errors.Join(f.tmp.Chmod(0o644), f.tmp.Close()); err != nil {
-			return nil, fmt.Errorf("writing %s: %w", f.dest, err)
-		}
-		if err := os.Rename(f.tmp.Name(), f.dest); err != nil {
-			return nil, fmt.Errorf("writing %s: %w", f.dest, err)
-		}
-		sum := hex.EncodeToString(f.sum.Sum(nil))
-		if f.tmp == kernel && kernelDigest != "" {
-			sum = kernelDigest
-		}
-		if f.tmp == kernel {
-			rememberOutput(s, f.dest, sum)
-		}
-		a.Files = append(a.Files, File{Name: filepath.Base(f.dest), Path: f.dest, Size: info.Size(), SHA256: sum})
+		rememberOutput(s, a.Kernel, kernelDigest)
+	}
+	initrdSize, err := commit(rd, a.Initrd)
+	if err != nil {
+		return nil, err
+	}
+	a.Files = []File{
+		{Name: KernelFile, Path: a.Kernel, Size: kernelSize, SHA256: kernelDigest},
+		{Name: InitrdFile, Path: a.Initrd, Size: initrdSize, SHA256: hex.EncodeToString(initrdSum.Sum(nil))},
 	}
 	return a, nil
+}
+
+// commit makes the complete temporary file tmp the file dest and returns
+// its size.
+func commit(tmp *os.File, dest string) (int64, error) {
+	info, err := tmp.Stat()
+	if err != nil {
+		return 0, err
+	}
+	if err := errors.Join(tmp.Chmod(0o644), tmp.Close()); err != nil {
+		return 0, fmt.Errorf("writing %s: %w", dest, err)
+	}
+	if err := os.Rename(tmp.Name(), dest); err != nil {
+		return 0, fmt.Errorf("writing %s: %w", dest, err)
+	}
+	return info.Size(), nil
 }
 
 // cmdline is the kernel command line recorded in the appliance, else the
