@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/oci"
@@ -17,9 +18,12 @@ import (
 // binary is the user's binary, on disk, with what its source says about
 // how to run it.
 type binary struct {
-	file   string // path on this machine
-	name   string // base name, installed as /app/<name>
-	source string // for the dev.wisp.binary label
+	file string // path on this machine
+	name string // base name, installed as /app/<name>
+	// source is the dev.wisp.binary label: the image reference, or
+	// file:NAME@DIGEST. A file's digest is computed on the other core
+	// while the build goes on; source waits for it.
+	source func() (string, error)
 	image  *layers.ImageBinary
 	remove bool // file is ours to delete
 }
@@ -42,12 +46,16 @@ func (src Sources) binary(ctx context.Context, req Request) (*binary, error) {
 		if req.BinaryPath != "" {
 			return nil, errors.New("--binary-path needs --binary to be an image reference")
 		}
-		sum, err := fileDigest(req.Binary)
-		if err != nil {
-			return nil, fmt.Errorf("binary: %w", err)
-		}
 		name := filepath.Base(req.Binary)
-		return &binary{file: req.Binary, name: name, source: "file:" + name + "@" + sum}, nil
+		source := sync.OnceValues(func() (string, error) {
+			sum, err := fileDigest(req.Binary)
+			if err != nil {
+				return "", fmt.Errorf("binary: %w", err)
+			}
+			return "file:" + name + "@" + sum, nil
+		})
+		go source()
+		return &binary{file: req.Binary, name: name, source: source}, nil
 	}
 	policy := oci.PullAlways
 	if src.Pull == oci.PullNever {
@@ -63,7 +71,7 @@ func (src Sources) binary(ctx context.Context, req Request) (*binary, error) {
 	}
 	// argv[0] keeps the name the image calls the binary by, which matters
 	// to multi-call binaries reached through a symlink.
-	return &binary{file: ib.File, name: ib.Name, source: used, image: ib, remove: true}, nil
+	return &binary{file: ib.File, name: ib.Name, source: func() (string, error) { return used, nil }, image: ib, remove: true}, nil
 }
 
 func fileDigest(file string) (string, error) {

@@ -109,6 +109,14 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 		}
 		return nil, err
 	}
+	dest := path.Join("/app", bin.name)
+	app, err := layers.Binary(bin.file, dest)
+	if err != nil {
+		return nil, err
+	}
+	// Compressing the app layer is the longest step of a warm build; it
+	// starts now, on its own core, and storing the image waits for it.
+	go app.Layer.Digest()
 	extra, err := src.extraLayers(ctx, req)
 	if err != nil {
 		return nil, err
@@ -133,16 +141,15 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	dest := path.Join("/app", bin.name)
-	app, err := layers.Binary(bin.file, dest)
-	if err != nil {
-		return nil, err
-	}
 	cfg, err := appConfig(req, bin, dest, load)
 	if err != nil {
 		return nil, err
 	}
 	conf, err := layers.Config(cfg)
+	if err != nil {
+		return nil, err
+	}
+	source, err := bin.source()
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +159,7 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 		layers.LabelCmdline:       strings.TrimSpace(p.Kernel.Cmdline + " " + req.CmdlineAppend),
 		layers.LabelKernelVersion: baseCfg.Config.Labels[layers.LabelKernelVersion],
 		layers.LabelBase:          baseRef,
-		layers.LabelBinary:        bin.source,
+		layers.LabelBinary:        source,
 		layers.LabelVersion:       req.Version,
 	}
 	if initRef != "" {
@@ -196,7 +203,7 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storing appliance: %w", err)
 	}
-	res := &Result{Tag: tag, Digest: desc.Digest, Base: baseRef, Binary: bin.source, Init: initRef, Modules: load, Artifacts: artifacts}
+	res := &Result{Tag: tag, Digest: desc.Digest, Base: baseRef, Binary: source, Init: initRef, Modules: load, Artifacts: artifacts}
 	if req.Push != "" {
 		pushed, err := src.push(ctx, req.Push, desc.Digest)
 		if err != nil {
