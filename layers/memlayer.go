@@ -17,16 +17,17 @@ import (
 // made from (the init's, the cut modules); the memo keys include Format,
 // so a change here makes them anew instead of mixing two formats for the
 // same inputs.
-const Format = "tar, gzip level 3 (klauspost)"
+const Format = "tar, gzip level 2 (klauspost)"
 
 // level is the gzip level of wisp's own layers, with klauspost's gzip.
-// For the 8.4 MB test binary: level 6 (the default) 92 ms and 4.74 MB,
-// level 3 60 ms and 4.87 MB, level 1 66 ms and 5.03 MB (the standard
-// library's default took 256 ms). The app layer is compressed on every
-// build, and with the artifacts written in parallel it is what a warm
-// build waits for: level 3 took a warm qemu-amd64 build from about 0.12 s
-// to 0.09 s, for 3 % more bytes to push.
-const level = 3
+// For the 8.4 MB test binary (Go benchmark, 10 runs): level 1 38 ms and
+// 5.03 MB, level 2 37 ms and 4.97 MB, level 3 46 ms and 4.87 MB, level 6
+// (the default) about 90 ms and 4.74 MB; the standard library's default
+// took 256 ms. The app layer is compressed on every build, and with the
+// artifacts written in parallel it is what a warm build waits for: warm
+// qemu-amd64 builds (15 alternating runs) took a median of 102 ms at
+// level 3 and 86 ms at level 2, for 2 % more bytes to push.
+const level = 2
 
 // memLayer is a layer built from files. Its tar stream is made again
 // whenever it is read uncompressed (no gunzip of our own output), and
