@@ -19,11 +19,20 @@ const (
 // Each line opens the device anew: the kernel rate-limits writes per open
 // file (10 lines per 5 s unless printk.devkmsg=on), which a whole boot's
 // lines would exceed, dropping the last ones — the failures.
-type kmsg struct{}
+//
+// The console's log level is read at the first line and kept until
+// reread: reading its two files at every line cost about 14 ms of a
+// qemu-amd64 boot's init under TCG (10 boots each, median init time
+// without modules 95 → 81 ms).
+type kmsg struct {
+	known  bool // level and ignore are read
+	level  int  // console_loglevel
+	ignore bool // printk.ignore_loglevel
+}
 
-var _ kernelLog = kmsg{}
+var _ kernelLog = (*kmsg)(nil)
 
-func (kmsg) log(prio int, line string) bool {
+func (k *kmsg) log(prio int, line string) bool {
 	fd, err := unix.Open(kmsgDevice, unix.O_WRONLY|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return false
@@ -33,8 +42,13 @@ func (kmsg) log(prio int, line string) bool {
 	if err != nil {
 		return false
 	}
-	// Read at every line: a sysctl step may change kernel.printk.
-	levels, _ := readFile(printkLevels)
-	ignore, _ := readFile(ignoreLoglevel)
-	return kernelPrints(prio, consoleLoglevel(levels), strings.TrimSpace(ignore) == "Y")
+	if !k.known {
+		levels, _ := readFile(printkLevels)
+		ignore, _ := readFile(ignoreLoglevel)
+		k.level, k.ignore, k.known = consoleLoglevel(levels), strings.TrimSpace(ignore) == "Y", true
+	}
+	return kernelPrints(prio, k.level, k.ignore)
 }
+
+// reread makes the next line read the console's log level again.
+func (k *kmsg) reread() { k.known = false }

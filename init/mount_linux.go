@@ -48,7 +48,7 @@ func mountAll(b *boot) (string, error) {
 			return "", err
 		}
 	}
-	b.klog = kmsg{}
+	b.klog = &kmsg{}
 	detail := strconv.Itoa(len(mounts)) + " filesystems"
 	if b.cfg.TmpSize != "" {
 		detail += ", /tmp size=" + b.cfg.TmpSize

@@ -34,6 +34,9 @@ type kernelLog interface {
 	// kernel prints it on the console itself. False when the line could
 	// not be recorded.
 	log(prio int, line string) (printed bool)
+	// reread is called when the console's log level may have changed
+	// (kernel.printk, by the sysctl step).
+	reread()
 }
 
 // Priorities of the init's lines in the kernel log (syslog(2)).

@@ -107,6 +107,8 @@ type fakeKlog struct {
 	lines []string
 }
 
+func (k *fakeKlog) reread() {}
+
 func (k *fakeKlog) log(prio int, line string) bool {
 	k.lines = append(k.lines, string(kmsgRecord(prio, line)))
 	return kernelPrints(prio, k.level, false)

@@ -24,6 +24,9 @@ func setSysctls(b *boot) (string, error) {
 			return "", errs.Wrap("setting "+s.Key+" to "+strconv.Quote(s.Value), err)
 		}
 	}
+	if b.klog != nil {
+		b.klog.reread() // kernel.printk may be among them
+	}
 	return strconv.Itoa(len(ss)) + " set", nil
 }
 

@@ -131,7 +131,7 @@ func sntpServer(t *testing.T, now time.Time) int {
 // TestBootConfigured boots with most of issue 5's settings and checks
 // each arrives: DHCP lease, IPv6 from router advertisements, DNS and
 // search, host name, env and args, uid/gid and their names, the
-// capability to bind :80, a sysctl, an extra layer, a CA bundle, the
+// capability to bind :80, sysctls (one the console's log level), an extra layer, a CA bundle, the
 // kernel command line, and the clock set by NTP.
 func TestBootConfigured(t *testing.T) {
 	ntpTime := time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -144,7 +144,7 @@ func TestBootConfigured(t *testing.T) {
 
 	b := bootReporter(t, "--dhcp", "--hostname", "conf-test", "--dns", "1.1.1.1", "--search", "example.internal",
 		"--env", "GREETING=hi", "--arg", "-addr", "--arg", ":8080", "--user", "1000:1000", "--cap", "CAP_NET_BIND_SERVICE",
-		"--sysctl", "net.core.somaxconn=1234", "--layer", layer, "--ca-certs="+pem, "--tmp-size", "16m",
+		"--sysctl", "net.core.somaxconn=1234", "--sysctl", "kernel.printk=7", "--layer", layer, "--ca-certs="+pem, "--tmp-size", "16m",
 		"--cmdline-append", "wisp.test=1", "--ntp", fmt.Sprintf("10.0.2.2:%d", ntpPort))
 	r := b.report(t)
 	check := func(what string, ok bool, got any) {
@@ -167,6 +167,13 @@ func TestBootConfigured(t *testing.T) {
 	check("bind :80 with the capability", strings.TrimSpace(b.get(t, "/bind?port=80")) == "ok", b.get(t, "/bind?port=80"))
 	check("extra layer", b.get(t, "/file?path=/srv/data.txt") == "from an extra layer\n", b.get(t, "/file?path=/srv/data.txt"))
 	check("sysctl", strings.TrimSpace(b.get(t, "/file?path=/proc/sys/net/core/somaxconn")) == "1234", b.get(t, "/file?path=/proc/sys/net/core/somaxconn"))
+	// kernel.printk=7 makes the kernel print the init's info lines on the
+	// console itself from the sysctl step on: each must be there once,
+	// not also written by the init (which rereads the level).
+	console := b.console()
+	for _, step := range []string{"wisp: mount ", "wisp: sysctl ", "wisp: hostname "} {
+		check("one console line "+strings.TrimSpace(step), strings.Count(console, step) == 1, console)
+	}
 	check("CA bundle", strings.Contains(b.get(t, "/file?path=/etc/ssl/certs/ca-certificates.crt"), "BEGIN CERTIFICATE"), "")
 	check("/etc/hosts", strings.Contains(b.get(t, "/file?path=/etc/hosts"), "conf-test"), b.get(t, "/file?path=/etc/hosts"))
 	mounts := b.get(t, "/file?path=/proc/self/mounts")
