@@ -15,22 +15,26 @@ const linkTimeout = 5 * time.Second
 
 // waitLink returns the index of interface name, waiting up to timeout for
 // it to be registered. It listens to link events rather than polling.
+//
+// Interfaces are looked up by name with one ioctl (SIOCGIFINDEX), not a
+// dump of every link: under TCG the first dump cost 11-17 ms of the
+// network step, the ioctl well under one.
 func (c *rtnl) waitLink(name string, timeout time.Duration) (int32, error) {
-	events, err := dialRoute(unix.RTMGRP_LINK) // before looking: no event is missed
+	if index, ok, err := c.index(name); ok || err != nil {
+		return index, err
+	}
+	events, err := dialRoute(unix.RTMGRP_LINK) // before looking again: no event is missed
 	if err != nil {
 		return 0, err
 	}
 	defer events.Close()
 	deadline := sinceBoot() + timeout
 	for {
-		have, err := c.links()
-		if err != nil {
-			return 0, err
-		}
-		if index, ok := have[name]; ok {
-			return index, nil
+		if index, ok, err := c.index(name); ok || err != nil {
+			return index, err
 		}
 		if err := events.awaitLink(name, deadline); errors.Is(err, unix.ETIMEDOUT) {
+			have, _ := c.links()
 			return 0, errors.New("waiting for interface " + name + ": not there after " + timeout.String() +
 				" (have " + names(have) + ")")
 		} else if err != nil && !errors.Is(err, unix.ENOBUFS) {
@@ -38,6 +42,21 @@ func (c *rtnl) waitLink(name string, timeout time.Duration) (int32, error) {
 		}
 		// An event named it, or events were lost (ENOBUFS): look again.
 	}
+}
+
+// index looks up an interface's index by name; ok is false if there is
+// none of that name (yet).
+func (c *rtnl) index(name string) (index int32, ok bool, err error) {
+	ifr, err := unix.NewIfreq(name)
+	if err != nil {
+		return 0, false, errs.Wrap("interface name "+name, err)
+	}
+	if err := unix.IoctlIfreq(c.fd, unix.SIOCGIFINDEX, ifr); errors.Is(err, unix.ENODEV) {
+		return 0, false, nil
+	} else if err != nil {
+		return 0, false, errs.Wrap("looking up interface "+name, err)
+	}
+	return int32(ifr.Uint32()), true, nil
 }
 
 // awaitLink reads link events until one names the interface, or the
