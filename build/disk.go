@@ -32,7 +32,27 @@ func ImageFile(p *boards.Profile) string { return p.Name + ".img" }
 // kernel, device trees) at the root of the FAT32 partition, the initrd as
 // initrd.img, and the config.txt and cmdline.txt wisp writes for the
 // board. The files are staged in a temporary directory inside dir.
+//
+// Boot files that are store blobs are linked into the staging directory,
+// not copied, when the store is on the same file system (the image writer
+// only reads them), and their digests are checked on the other core
+// meanwhile. Should one be corrupt, the image is staged again from
+// copies, which reads the blob through its check and so makes it anew
+// (replay in segments.go).
 func writeDisk(ctx context.Context, app *appliance, p *boards.Profile, dir string, s *oci.Store) (*Artifacts, error) {
+	a, err := stageDisk(ctx, app, p, dir, s, true)
+	if errors.As(err, new(corruptLink)) {
+		return stageDisk(ctx, app, p, dir, s, false)
+	}
+	return a, err
+}
+
+// corruptLink is the error of a linked boot file whose blob is corrupt.
+type corruptLink struct{ error }
+
+func (e corruptLink) Unwrap() error { return e.error }
+
+func stageDisk(ctx context.Context, app *appliance, p *boards.Profile, dir string, s *oci.Store, link bool) (*Artifacts, error) {
 	stage, err := os.MkdirTemp(dir, ".wisp-boot-*")
 	if err != nil {
 		return nil, fmt.Errorf("output directory %s is not writable: %w", dir, err)
@@ -45,23 +65,31 @@ func writeDisk(ctx context.Context, app *appliance, p *boards.Profile, dir strin
 	defer rd.Close()
 	var names []string
 	digests := map[string][]byte{} // the boot files' SHA-256, for image.WithDigests
+	var checks []chan error        // of the linked blobs
 	st, err := flatten(ctx, app, p, rd, s, func(name string, size int64, r io.Reader) error {
 		if slices.Contains([]string{piInitrd, piConfig, piCmdline}, name) {
 			return fmt.Errorf("the image's boot/%s would be replaced by the one wisp writes", name)
 		}
 		names = append(names, name)
+		target := filepath.Join(stage, filepath.FromSlash(name))
 		var sum hash.Hash
-		if b, ok := r.(*oci.BlobReader); ok { // checked against its digest as it is copied
+		if b, ok := r.(*oci.BlobReader); ok { // checked against its digest as it is copied or linked
 			d, err := hex.DecodeString(b.Digest().Hex)
 			if err != nil {
 				return err
 			}
 			digests[name] = d
+			if link && linkTo(target, b.Name()) == nil {
+				check := make(chan error, 1)
+				go func() { check <- b.Check() }()
+				checks = append(checks, check)
+				return nil
+			}
 		} else {
 			sum = sha256.New()
 			r = io.TeeReader(r, sum)
 		}
-		if err := copyTo(filepath.Join(stage, filepath.FromSlash(name)), r); err != nil {
+		if err := copyTo(target, r); err != nil {
 			return err
 		}
 		if sum != nil {
@@ -69,6 +97,15 @@ func writeDisk(ctx context.Context, app *appliance, p *boards.Profile, dir strin
 		}
 		return nil
 	})
+	var bad error
+	for _, c := range checks {
+		if err := <-c; err != nil && bad == nil {
+			bad = corruptLink{err}
+		}
+	}
+	if err == nil {
+		err = bad
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -108,8 +145,24 @@ func writeDisk(ctx context.Context, app *appliance, p *boards.Profile, dir strin
 	return a, err
 }
 
+// linkTo makes path a hard link to file. What was at path goes first.
+func linkTo(path, file string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return os.Link(file, path)
+}
+
+// copyTo writes r to path. What was at path goes first: it may be a link
+// to a store blob, which writing through would change.
 func copyTo(path string, r io.Reader) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	f, err := os.Create(path)

@@ -1,8 +1,12 @@
 package build
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -238,5 +242,88 @@ func TestImportRejectsPiInputs(t *testing.T) {
 				t.Errorf("a failed import stored %v", tags)
 			}
 		})
+	}
+}
+
+// TestDiskLinksBootFiles: a disk board's stored boot files are linked
+// into the staging directory, never written through: a second build
+// leaves every blob hashing to its name, and a blob damaged (same size,
+// one byte flipped) is noticed, made anew, and the image is the same.
+func TestDiskLinksBootFiles(t *testing.T) {
+	s, p := piStore(t, "pi4")
+	bin := armBinary(t, 0x10000)
+	build := func() []byte {
+		t.Helper()
+		res, err := Build(context.Background(), Sources{Store: s}, Request{Board: p, Binary: bin, Out: t.TempDir(), InitBinary: []byte("init")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(res.Artifacts.Image)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	want := build()
+	var boot []string // the blobs of the remembered boot files
+	memos, _ := filepath.Glob(filepath.Join(s.Dir(), "memo", "*"))
+	for _, m := range memos {
+		var rec segmentRecord
+		if b, _ := os.ReadFile(m); json.Unmarshal(b, &rec) == nil {
+			for _, bf := range rec.Boot {
+				boot = append(boot, filepath.Join(s.Dir(), "blobs", "sha256", bf.Blob.Hex))
+			}
+		}
+	}
+	if len(boot) == 0 {
+		t.Fatal("no remembered boot file")
+	}
+	intact := func() {
+		t.Helper()
+		for _, f := range boot {
+			b, err := os.ReadFile(f)
+			if sum := sha256.Sum256(b); err != nil || hex.EncodeToString(sum[:]) != filepath.Base(f) {
+				t.Errorf("blob %s: %v, or it no longer hashes to its name", f, err)
+			}
+		}
+	}
+	if !bytes.Equal(build(), want) {
+		t.Error("a warm build made another image")
+	}
+	intact()
+	b, _ := os.ReadFile(boot[0])
+	b[len(b)/2] ^= 0xff
+	if err := os.WriteFile(boot[0], b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(build(), want) {
+		t.Error("a build over a damaged boot file made another image")
+	}
+	intact()
+
+	// A layer that deletes a file cannot be stacked: the whole image is
+	// flattened after the segments were replayed, and every boot file is
+	// written a second time, over its link.
+	var tb bytes.Buffer
+	tw := tar.NewWriter(&tb)
+	tw.WriteHeader(&tar.Header{Name: "etc/.wh.gone", Typeflag: tar.TypeReg, Mode: 0o644})
+	tw.Close()
+	layer := filepath.Join(t.TempDir(), "deletes.tar")
+	os.WriteFile(layer, tb.Bytes(), 0o644)
+	mtimes := map[string]time.Time{}
+	for _, f := range boot {
+		if fi, err := os.Stat(f); err == nil {
+			mtimes[f] = fi.ModTime()
+		}
+	}
+	time.Sleep(10 * time.Millisecond)
+	if _, err := Build(context.Background(), Sources{Store: s}, Request{Board: p, Binary: bin, Out: t.TempDir(), InitBinary: []byte("init"), Layers: []string{layer}}); err != nil {
+		t.Fatal(err)
+	}
+	intact()
+	for _, f := range boot {
+		if fi, err := os.Stat(f); err != nil || !fi.ModTime().Equal(mtimes[f]) {
+			t.Errorf("blob %s was written to (%v)", f, err)
+		}
 	}
 }

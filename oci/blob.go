@@ -193,7 +193,7 @@ func (v *BlobReader) WriteTo(w io.Writer) (int64, error) {
 	}
 	v.started = true
 	sum := make(chan error, 1)
-	go func() { sum <- v.check() }()
+	go func() { sum <- v.Check() }()
 	n, err := dst.ReadFrom(v.f)
 	if herr := <-sum; err == nil {
 		err = herr
@@ -202,8 +202,14 @@ func (v *BlobReader) WriteTo(w io.Writer) (int64, error) {
 	return n, err
 }
 
-// check hashes the blob through a reader of its own.
-func (v *BlobReader) check() error {
+// Name is the blob's file in the store, for a consumer that links it
+// instead of copying it. Such a consumer must never write to the file
+// and must not keep what it made of it before Check returned nil.
+func (v *BlobReader) Name() string { return v.f.Name() }
+
+// Check hashes the blob through a reader of its own (it may run after
+// Close) and returns ErrCorrupt if the content does not match its digest.
+func (v *BlobReader) Check() error {
 	f, err := os.Open(v.f.Name())
 	if err != nil {
 		return err
