@@ -241,22 +241,6 @@ func fitsRAM(st *initrd.Stats, p *boards.Profile) error {
 	return nil
 }
 
-// add records a written file with its size and SHA-256.
-func (a *Artifacts) add(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return fmt.Errorf("reading back %s: %w", path, err)
-	}
-	a.Files = append(a.Files, File{Name: filepath.Base(path), Path: path, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))})
-	return nil
-}
-
 // checkOut makes sure dir is, or can become, a writable directory.
 func checkOut(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -66,7 +66,7 @@ func stageDisk(ctx context.Context, app *appliance, p *boards.Profile, dir strin
 	var names []string
 	digests := map[string][]byte{} // the boot files' SHA-256, for image.WithDigests
 	var checks []chan error        // of the linked blobs
-	st, err := flatten(ctx, app, p, rd, s, func(name string, size int64, r io.Reader) error {
+	initrdStats, err := flatten(ctx, app, p, rd, s, func(name string, size int64, r io.Reader) error {
 		if slices.Contains([]string{piInitrd, piConfig, piCmdline}, name) {
 			return fmt.Errorf("the image's boot/%s would be replaced by the one wisp writes", name)
 		}
@@ -130,19 +130,14 @@ func stageDisk(ctx context.Context, app *appliance, p *boards.Profile, dir strin
 		return nil, err
 	}
 	out := filepath.Join(dir, ImageFile(p))
-	_, err = image.Write(out, os.DirFS(stage), image.WithTime(layers.Epoch()), image.WithMaxSize(int64(p.Disk.BootPartitionMiB)<<20),
+	st, err := image.Write(out, os.DirFS(stage), image.WithTime(layers.Epoch()), image.WithMaxSize(int64(p.Disk.BootPartitionMiB)<<20),
 		image.WithDigests(digests))
 	if err != nil {
 		return nil, fmt.Errorf("board %s: %w", p.Name, err)
 	}
-	// The staged files are no longer needed: removing them (55 MB for a
-	// Pi 4) overlaps hashing the image.
-	removed := make(chan struct{})
-	go func() { os.RemoveAll(stage); close(removed) }()
-	a := &Artifacts{Dir: dir, Image: out, Stats: st, Cmdline: app.cmdline}
-	err = a.add(out)
-	<-removed
-	return a, err
+	a := &Artifacts{Dir: dir, Image: out, Stats: initrdStats, Cmdline: app.cmdline,
+		Files: []File{{Name: filepath.Base(out), Path: out, Size: st.ImageBytes, SHA256: hex.EncodeToString(st.SHA256[:])}}}
+	return a, nil
 }
 
 // linkTo makes path a hard link to file. What was at path goes first.

@@ -78,8 +78,14 @@ func partition(t testing.TB, img string) string {
 // the test fails unless fsck.fat exits 0 and reports nothing to fix.
 func fsck(t testing.TB, img string) string {
 	t.Helper()
+	return fsckPartition(t, partition(t, img))
+}
+
+// fsckPartition is fsck for a file that holds only a partition.
+func fsckPartition(t testing.TB, part string) string {
+	t.Helper()
 	tool := testenv.Tool(t, "fsck.fat", "dosfstools")
-	out, err := exec.Command(tool, "-n", "-v", partition(t, img)).CombinedOutput()
+	out, err := exec.Command(tool, "-n", "-v", part).CombinedOutput()
 	if err != nil {
 		t.Fatalf("fsck.fat -n -v: %v\n%s", err, out)
 	}

@@ -3,7 +3,6 @@ package image
 import (
 	"errors"
 	"fmt"
-	"path"
 )
 
 const (
@@ -12,9 +11,8 @@ const (
 	// partitionStart is where the partition begins: 1 MiB (LBA 2048), the
 	// alignment fdisk and parted use and SD card erase blocks divide.
 	partitionStart = 1 * mib
-	// maxPartition keeps go-diskfs's layout arithmetic (32-bit sector
-	// counts, a 16-bit sectors-per-FAT) far from overflow; it is also the
-	// largest FAT32 volume Windows' format creates.
+	// maxPartition is the largest FAT32 volume Windows' format creates;
+	// it keeps 32-bit sector counts far from overflow.
 	maxPartition = 32 << 30
 	// minClusters is the smallest cluster count of a FAT32 volume: fewer
 	// than 65525 make it FAT16 by definition (Microsoft FAT specification,
@@ -31,7 +29,7 @@ const (
 // than WithMaxSize allows, or than the largest wisp writes (32 GiB).
 var ErrTooLarge = errors.New("boot partition too large")
 
-// layout is the geometry of the partition, as go-diskfs will create it.
+// layout is the geometry of the partition.
 type layout struct {
 	partitionBytes int64
 	clusterBytes   int64
@@ -40,15 +38,15 @@ type layout struct {
 }
 
 // planLayout finds the smallest whole-MiB partition whose data area holds
-// the entries plus headroom and whose cluster count makes it FAT32. The
-// search starts at what the entries need in 512-byte clusters, a lower
-// bound: larger clusters waste more, and the data area is smaller than
-// the partition.
-func planLayout(entries []entry, maxSize int64) (layout, error) {
+// the tree under root plus headroom and whose cluster count makes it
+// FAT32. The search starts at what the tree needs in 512-byte clusters,
+// a lower bound: larger clusters waste more, and the data area is smaller
+// than the partition.
+func planLayout(root *node, maxSize int64) (layout, error) {
 	used := map[int64]int64{} // cluster size → bytes used
 	need := func(c int64) int64 {
 		if _, ok := used[c]; !ok {
-			used[c] = usedBytes(entries, c)
+			used[c] = usedBytes(root, c)
 		}
 		return used[c] + used[c]*headroomPercent/100 + headroomBytes
 	}
@@ -71,34 +69,22 @@ func planLayout(entries []entry, maxSize int64) (layout, error) {
 	return l, nil
 }
 
-// usedBytes is what the entries occupy in clusters of size c: go-diskfs
-// gives every file at least one cluster, even an empty one, and every
-// directory one cluster per c bytes of 32-byte entries.
-func usedBytes(entries []entry, c int64) int64 {
-	dirs := map[string]int64{".": 32} // the root holds the volume label
-	for _, e := range entries {
-		if e.dir {
-			dirs[e.name] += 2 * 32 // "." and ".."
-		}
-		dirs[path.Dir(e.name)] += 32 * (1 + lfnSlots(path.Base(e.name)))
+// usedBytes is what the tree under n occupies in clusters of size c:
+// every directory at least one cluster, every file as many as its bytes
+// need, an empty file none.
+func usedBytes(n *node, c int64) int64 {
+	if !n.dir {
+		return clustersOf(n.size, c) * c
 	}
-	var used int64
-	for _, e := range entries {
-		if !e.dir {
-			used += max(1, (e.size+c-1)/c) * c
-		}
-	}
-	for _, b := range dirs {
-		used += (b + c - 1) / c * c
+	used := max(1, clustersOf(n.dirBytes(), c)) * c
+	for _, child := range n.children {
+		used += usedBytes(child, c)
 	}
 	return used
 }
 
-// lfnSlots is how many long-name entries go-diskfs writes before a name's
-// 8.3 entry at most: one per 13 bytes (calculateSlots counts bytes).
-func lfnSlots(name string) int64 {
-	return int64(len(name)+12) / 13
-}
+// clustersOf is how many clusters of size c hold size bytes.
+func clustersOf(size, c int64) int64 { return (size + c - 1) / c }
 
 func sizeText(b int64) string {
 	if b%mib == 0 {

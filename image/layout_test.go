@@ -10,10 +10,6 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
-
-	diskfs "github.com/diskfs/go-diskfs"
-	"github.com/diskfs/go-diskfs/disk"
-	"github.com/diskfs/go-diskfs/filesystem"
 )
 
 func TestPlanLayout(t *testing.T) {
@@ -33,7 +29,7 @@ func TestPlanLayout(t *testing.T) {
 		{"1 GiB", []entry{{name: "k", size: 1 << 30}}, 1133, 4096},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			l, err := planLayout(tc.entries, 0)
+			l, err := planLayout(tree(t, tc.entries), 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -44,7 +40,7 @@ func TestPlanLayout(t *testing.T) {
 			// no whole MiB less would do.
 			fits := func(size int64) bool {
 				c := clusterBytes(size)
-				used := usedBytes(tc.entries, c)
+				used := usedBytes(tree(t, tc.entries), c)
 				return dataClusters(size, c) >= minClusters && dataClusters(size, c)*c >= used+used/10+4*mib
 			}
 			if !fits(l.partitionBytes) {
@@ -55,6 +51,16 @@ func TestPlanLayout(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tree is the root of entries, which must be sorted.
+func tree(t testing.TB, entries []entry) *node {
+	t.Helper()
+	root, _, err := buildTree(entries, DefaultLabel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
 }
 
 func manyFiles(n int, size int64) []entry {
@@ -68,46 +74,59 @@ func manyFiles(n int, size int64) []entry {
 func TestUsedBytes(t *testing.T) {
 	t.Parallel()
 	entries := []entry{
-		{name: "d", dir: true},                 // root: label + 1 entry
-		{name: "d/" + strings.Repeat("x", 14)}, // a cluster; in d, 2 long-name slots + 1, after . and ..
-		{name: "empty"},                        // a cluster too
-		{name: "k", size: 513},                 // 2 clusters
+		{name: "d", dir: true},                           // root: the label, then 1 long-name slot + 1 (d is not D)
+		{name: "d/" + strings.Repeat("x", 14), size: 10}, // a cluster; in d, 2 long-name slots + 1, after . and ..
+		{name: "empty"},                                  // no cluster
+		{name: "k", size: 513},                           // 2 clusters of 512 bytes
 	}
 	for _, tc := range []struct{ cluster, want int64 }{
-		{512, 512 /*root*/ + 512 /*d*/ + 512 + 512 + 1024},
-		{4096, 5 * 4096},
+		{512, 512 /*root*/ + 512 /*d*/ + 512 + 1024},
+		{4096, 4 * 4096},
 	} {
-		if got := usedBytes(entries, tc.cluster); got != tc.want {
+		if got := usedBytes(tree(t, entries), tc.cluster); got != tc.want {
 			t.Errorf("usedBytes with %d-byte clusters: got %d, want %d", tc.cluster, got, tc.want)
 		}
 	}
 }
 
-// TestGeometryMatchesGoDiskfs lets go-diskfs make FAT32 volumes of sizes
-// around its cluster-size steps and checks that clusterBytes and
-// dataClusters predict the boot sector it writes.
-func TestGeometryMatchesGoDiskfs(t *testing.T) {
+// TestGeometry writes the reserved sectors, FATs and root directory of
+// empty FAT32 volumes of sizes around the cluster-size steps and checks
+// that fsck.fat finds nothing to fix and counts the clusters that
+// dataClusters predicts.
+func TestGeometry(t *testing.T) {
 	t.Parallel()
 	for _, size := range []int64{33 * mib, 100 * mib, 260 * mib, 261 * mib, 1 << 30, 8<<30 + mib} {
 		t.Run(sizeText(size), func(t *testing.T) {
-			img := filepath.Join(t.TempDir(), "fs.img")
-			d, err := diskfs.Create(img, size, diskfs.SectorSizeDefault)
+			root := tree(t, nil)
+			c := clusterBytes(size)
+			l := layout{partitionBytes: size, clusterBytes: c, clusters: dataClusters(size, c), usedBytes: usedBytes(root, c)}
+			if l.fatBytes()/4 < l.clusters+2 {
+				t.Errorf("the FAT has %d entries for %d clusters", l.fatBytes()/4, l.clusters)
+			}
+			fat, used, err := allocate(l, root, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer d.Close()
-			if _, err := d.CreateFilesystem(disk.FilesystemSpec{Partition: 0, FSType: filesystem.TypeFat32, Reproducible: true}); err != nil {
+			part := filepath.Join(t.TempDir(), "part.img")
+			f, err := os.Create(part)
+			if err != nil {
 				t.Fatal(err)
 			}
-			bs := sector(t, img, 0)
-			gotCluster := int64(bs[bpbSectorsPerCluster]) * sectorBytes
-			dataStart := int64(le.Uint16(bs[bpbReservedSectors:]))*sectorBytes + int64(bs[bpbFATCount])*int64(le.Uint32(bs[bpbSectorsPerFAT:]))*sectorBytes
-			gotClusters := (int64(le.Uint32(bs[bpbTotalSectors:]))*sectorBytes - dataStart) / gotCluster
-			if c := clusterBytes(size); c != gotCluster {
-				t.Errorf("cluster size: go-diskfs wrote %d, clusterBytes says %d", gotCluster, c)
+			defer f.Close()
+			var b []byte
+			b = append(b, reservedArea(l, DefaultLabel, 1, used)...)
+			b = append(b, fat...)
+			b = append(b, fat...)
+			b = append(b, encodeDir(root, DefaultLabel, fatEpoch, c)...)
+			if _, err := f.Write(b); err != nil {
+				t.Fatal(err)
 			}
-			if n := dataClusters(size, gotCluster); n != gotClusters {
-				t.Errorf("clusters: go-diskfs wrote %d, dataClusters says %d", gotClusters, n)
+			if err := f.Truncate(size); err != nil {
+				t.Fatal(err)
+			}
+			out := fsckPartition(t, part)
+			if want := fmt.Sprintf("%d data clusters (%d bytes)", l.clusters, l.clusters*c); !strings.Contains(out, want) {
+				t.Errorf("fsck.fat -n -v does not say %q:\n%s", want, out)
 			}
 		})
 	}

@@ -1,13 +1,6 @@
 package image
 
-import (
-	"encoding/binary"
-	"fmt"
-	"os"
-
-	"github.com/diskfs/go-diskfs/disk"
-	"github.com/diskfs/go-diskfs/partition/mbr"
-)
+import "encoding/binary"
 
 // MBR layout (https://en.wikipedia.org/wiki/Master_boot_record, "Sector
 // layout"): the 32-bit disk signature at byte 440, four 16-byte partition
@@ -15,6 +8,7 @@ import (
 const (
 	mbrSignatureOffset = 440
 	mbrEntriesOffset   = 446
+	mbrTypeFAT32LBA    = 0x0c
 )
 
 // CHS geometry for the partition entry's legacy cylinder/head/sector
@@ -26,19 +20,30 @@ const (
 	chsSectors = 63
 )
 
-// partitionTable writes an MBR with one bootable FAT32 (LBA) partition.
-// go-diskfs writes bytes 446-511 only; the disk signature is ours
-// (setDiskSignature).
-func partitionTable(d *disk.Disk, l layout) error {
+// mbr is the first sector of the image: no boot code, the disk
+// signature, and one bootable FAT32 (LBA) partition entry for l.
+func mbr(l layout, signature uint32) []byte {
+	b := make([]byte, sectorBytes)
+	le := binary.LittleEndian
+	le.PutUint32(b[mbrSignatureOffset:], signature)
 	start := uint32(partitionStart / sectorBytes)
 	size := uint32(l.partitionBytes / sectorBytes)
-	p := &mbr.Partition{Index: 1, Bootable: true, Type: mbr.Fat32LBA, Start: start, Size: size}
-	p.StartCylinder, p.StartHead, p.StartSector = chs(start)
-	p.EndCylinder, p.EndHead, p.EndSector = chs(start + size - 1)
-	if err := d.Partition(&mbr.Table{Partitions: []*mbr.Partition{p}, LogicalSectorSize: sectorBytes, PhysicalSectorSize: sectorBytes}); err != nil {
-		return fmt.Errorf("writing partition table: %w", err)
-	}
-	return nil
+	p := b[mbrEntriesOffset : mbrEntriesOffset+16]
+	p[0] = 0x80 // bootable
+	p[1], p[2], p[3] = chsBytes(start)
+	p[4] = mbrTypeFAT32LBA
+	p[5], p[6], p[7] = chsBytes(start + size - 1)
+	le.PutUint32(p[8:], start)
+	le.PutUint32(p[12:], size)
+	le.PutUint16(b[bsSignature:], 0xaa55)
+	return b
+}
+
+// chsBytes is chs in the order of a partition entry: head, sector (with
+// the cylinder's two high bits), cylinder.
+func chsBytes(lba uint32) (head, sector, cylinder byte) {
+	c, h, s := chs(lba)
+	return h, s, c
 }
 
 // chs encodes lba as the three CHS bytes of a partition entry: cylinder
@@ -51,13 +56,4 @@ func chs(lba uint32) (cylinder, head, sector byte) {
 		c, h, s = 1023, chsHeads-1, chsSectors
 	}
 	return byte(c), byte(h), byte(s) | byte(c>>8)<<6
-}
-
-func setDiskSignature(f *os.File, sig uint32) error {
-	var b [4]byte
-	binary.LittleEndian.PutUint32(b[:], sig)
-	if _, err := f.WriteAt(b[:], mbrSignatureOffset); err != nil {
-		return fmt.Errorf("writing disk signature: %w", err)
-	}
-	return nil
 }

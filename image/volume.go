@@ -3,113 +3,139 @@ package image
 import (
 	"encoding/binary"
 	"fmt"
-	"io"
 )
 
 // Offsets in a FAT32 boot sector (Microsoft FAT specification, "Boot
 // Sector and BPB").
 const (
+	bsJump               = 0
+	bsOEMName            = 3
+	bpbBytesPerSector    = 11
 	bpbSectorsPerCluster = 13
 	bpbReservedSectors   = 14
 	bpbFATCount          = 16
+	bpbMedia             = 21
+	bpbSectorsPerTrack   = 24
+	bpbHeads             = 26
 	bpbHiddenSectors     = 28
 	bpbTotalSectors      = 32
 	bpbSectorsPerFAT     = 36
 	bpbRootCluster       = 44
 	bpbFSInfoSector      = 48
 	bpbBackupBootSector  = 50
+	bsDriveNumber        = 64
+	bsBootSig            = 66
 	bpbVolumeID          = 67
+	bsVolumeLabel        = 71
+	bsFileSystemType     = 82
+	bsSignature          = 510
+
+	mediaFixed = 0xf8 // BPB_Media and the low byte of FAT[0]: a fixed disk
 )
 
-// volume is a FAT32 filesystem inside an image, read directly, for the
-// fixes that go-diskfs cannot be asked to make (fixup.go).
-type volume struct {
-	f            readerWriterAt
-	start        int64 // byte offset of the partition in the image
-	boot         []byte
-	clusterBytes int64
-	fatStart     int64 // byte offset of the first FAT in the partition
-	dataStart    int64 // byte offset of cluster 2 in the partition
-	clusters     uint32
-	root         uint32
-	fat          []byte // the first FAT
-	fatChanged   bool
-}
+// FSInfo sector fields (Microsoft FAT specification, "FSInfo Structure").
+const (
+	fsiLeadSig   = 0
+	fsiStrucSig  = 484
+	fsiFreeCount = 488
+	fsiNextFree  = 492
+	fsiTrailSig  = 508
+)
 
-type readerWriterAt interface {
-	io.ReaderAt
-	io.WriterAt
-}
+// FAT entries: the end of a chain, and the two reserved entries (FAT[1]
+// with the "clean shutdown" and "no disk error" bits set).
+const (
+	fatEOC   = 0x0fffffff
+	fatZero  = 0x0fffff00 | mediaFixed
+	fatOne   = 0x0fffffff
+	rootClus = 2
+)
 
-func openVolume(f readerWriterAt, start int64) (*volume, error) {
-	bs := make([]byte, sectorBytes)
-	if _, err := f.ReadAt(bs, start); err != nil {
-		return nil, fmt.Errorf("reading boot sector: %w", err)
-	}
+// fatBytes is the size of one FAT.
+func (l layout) fatBytes() int64 { return fatSectors(l.partitionBytes, l.clusterBytes) * sectorBytes }
+
+// dataStart is the offset of cluster 2 in the partition.
+func (l layout) dataStart() int64 { return reservedSectors*sectorBytes + fatCount*l.fatBytes() }
+
+// allocate gives the root, then every node in order, consecutive
+// clusters (an empty file none), and returns the FAT that chains them
+// and the number of clusters used. Writing the clusters in the same
+// order writes the data area front to back.
+func allocate(l layout, root *node, nodes []*node) (fat []byte, used uint32, err error) {
+	fat = make([]byte, l.fatBytes())
 	le := binary.LittleEndian
-	v := &volume{
-		f: f, start: start, boot: bs,
-		clusterBytes: int64(bs[bpbSectorsPerCluster]) * sectorBytes,
-		fatStart:     int64(le.Uint16(bs[bpbReservedSectors:])) * sectorBytes,
-		fat:          make([]byte, int64(le.Uint32(bs[bpbSectorsPerFAT:]))*sectorBytes),
-		root:         le.Uint32(bs[bpbRootCluster:]),
-	}
-	if v.clusterBytes == 0 || bs[bpbFATCount] != fatCount || len(v.fat) == 0 {
-		return nil, fmt.Errorf("boot sector is not the FAT32 one go-diskfs writes")
-	}
-	v.dataStart = v.fatStart + fatCount*int64(len(v.fat))
-	v.clusters = uint32((int64(le.Uint32(bs[bpbTotalSectors:]))*sectorBytes - v.dataStart) / v.clusterBytes)
-	if _, err := f.ReadAt(v.fat, start+v.fatStart); err != nil {
-		return nil, fmt.Errorf("reading FAT: %w", err)
-	}
-	return v, nil
-}
-
-// next is the FAT entry of cluster c, less its 4 reserved high bits.
-func (v *volume) next(c uint32) uint32 {
-	return binary.LittleEndian.Uint32(v.fat[4*c:]) & 0x0fffffff
-}
-
-// freeChain marks the clusters of the chain starting at c free.
-func (v *volume) freeChain(c uint32) error {
-	chain, err := v.chain(c)
-	if err != nil {
-		return err
-	}
-	for _, c := range chain {
-		binary.LittleEndian.PutUint32(v.fat[4*c:], 0)
-	}
-	v.fatChanged = true
-	return nil
-}
-
-// chain lists the clusters of the file or directory starting at c.
-func (v *volume) chain(c uint32) ([]uint32, error) {
-	var cs []uint32
-	for c < 0x0ffffff8 {
-		if c < 2 || c >= v.clusters+2 || len(cs) > int(v.clusters) {
-			return nil, fmt.Errorf("broken cluster chain at cluster %d", c)
+	le.PutUint32(fat[0:], fatZero)
+	le.PutUint32(fat[4:], fatOne)
+	next := uint32(rootClus)
+	take := func(n *node, bytes int64) {
+		count := uint32(clustersOf(bytes, l.clusterBytes))
+		if n.dir {
+			count = max(count, 1)
 		}
-		cs = append(cs, c)
-		c = v.next(c)
+		if count == 0 {
+			return
+		}
+		n.cluster = next
+		for c := next; c < next+count-1; c++ {
+			le.PutUint32(fat[4*c:], c+1)
+		}
+		le.PutUint32(fat[4*(next+count-1):], fatEOC)
+		next += count
 	}
-	return cs, nil
-}
-
-func (v *volume) clusterOffset(c uint32) int64 {
-	return v.start + v.dataStart + int64(c-2)*v.clusterBytes
-}
-
-// flushFAT writes the first FAT over both copies, if it changed.
-func (v *volume) flushFAT() error {
-	if !v.fatChanged {
-		return nil
-	}
-	for i := range int64(fatCount) {
-		if _, err := v.f.WriteAt(v.fat, v.start+v.fatStart+i*int64(len(v.fat))); err != nil {
-			return fmt.Errorf("writing FAT: %w", err)
+	take(root, root.dirBytes())
+	for _, n := range nodes {
+		if n.dir {
+			take(n, n.dirBytes())
+		} else {
+			take(n, n.size)
 		}
 	}
-	v.fatChanged = false
-	return nil
+	used = next - rootClus
+	if int64(used)*l.clusterBytes != l.usedBytes {
+		return nil, 0, fmt.Errorf("internal error: %d clusters allocated, the layout planned %d bytes", used, l.usedBytes)
+	}
+	return fat, used, nil
+}
+
+// reservedArea is the first 32 sectors of the partition: the boot sector
+// and FSInfo, and their backups at sectors 6 and 7.
+func reservedArea(l layout, label string, volumeID, used uint32) []byte {
+	b := make([]byte, reservedSectors*sectorBytes)
+	bs := b[:sectorBytes]
+	le := binary.LittleEndian
+	copy(bs[bsJump:], []byte{0xeb, 0x58, 0x90}) // jmp over the BPB; nop
+	copy(bs[bsOEMName:], "MSWIN4.1")            // the name the specification recommends
+	le.PutUint16(bs[bpbBytesPerSector:], sectorBytes)
+	bs[bpbSectorsPerCluster] = byte(l.clusterBytes / sectorBytes)
+	le.PutUint16(bs[bpbReservedSectors:], reservedSectors)
+	bs[bpbFATCount] = fatCount
+	bs[bpbMedia] = mediaFixed
+	le.PutUint16(bs[bpbSectorsPerTrack:], chsSectors)
+	le.PutUint16(bs[bpbHeads:], chsHeads)
+	le.PutUint32(bs[bpbHiddenSectors:], partitionStart/sectorBytes)
+	le.PutUint32(bs[bpbTotalSectors:], uint32(l.partitionBytes/sectorBytes))
+	le.PutUint32(bs[bpbSectorsPerFAT:], uint32(l.fatBytes()/sectorBytes))
+	le.PutUint32(bs[bpbRootCluster:], rootClus)
+	le.PutUint16(bs[bpbFSInfoSector:], fsInfoSector)
+	le.PutUint16(bs[bpbBackupBootSector:], backupBoot)
+	bs[bsDriveNumber] = 0x80
+	bs[bsBootSig] = 0x29 // the volume ID, label and type follow
+	le.PutUint32(bs[bpbVolumeID:], volumeID)
+	copy(bs[bsVolumeLabel:], pad(label, 11))
+	copy(bs[bsFileSystemType:], "FAT32   ")
+	le.PutUint16(bs[bsSignature:], 0xaa55)
+
+	fsi := b[fsInfoSector*sectorBytes : (fsInfoSector+1)*sectorBytes]
+	le.PutUint32(fsi[fsiLeadSig:], 0x41615252)
+	le.PutUint32(fsi[fsiStrucSig:], 0x61417272)
+	free, nextFree := uint32(l.clusters)-used, rootClus+used
+	if free == 0 {
+		nextFree = 0xffffffff // unknown
+	}
+	le.PutUint32(fsi[fsiFreeCount:], free)
+	le.PutUint32(fsi[fsiNextFree:], nextFree)
+	le.PutUint32(fsi[fsiTrailSig:], 0xaa550000)
+
+	copy(b[backupBoot*sectorBytes:], b[:2*sectorBytes])
+	return b
 }
