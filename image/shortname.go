@@ -107,6 +107,7 @@ func shortNames(names []string, label string) (short [][11]byte, long []bool) {
 		}
 		long[i] = true
 	}
+	tried := map[string]int{} // basis → the last tail tried for it, all lower ones taken
 	for i, name := range names {
 		if !long[i] {
 			continue
@@ -114,8 +115,13 @@ func shortNames(names []string, label string) (short [][11]byte, long []bool) {
 		base, ext, lossy := basis(name)
 		var s [11]byte
 		copy(s[:], pad(base, 8)+pad(ext, 3))
-		for n := 1; lossy || taken[s]; n++ {
-			s, lossy = withTail(base, ext, n), false
+		if lossy || taken[s] {
+			key := base + "." + ext
+			n := tried[key] + 1
+			for s = withTail(base, ext, n); taken[s]; n++ {
+				s = withTail(base, ext, n+1)
+			}
+			tried[key] = n
 		}
 		short[i] = s
 		taken[s] = true
