@@ -24,6 +24,10 @@ type Profile struct {
 	// Modules are the kernel modules the board needs, in order of need;
 	// their dependency closure is computed at build time.
 	Modules []string `json:"modules,omitempty"`
+	// StripModuleSignatures removes the modules' appended signatures when
+	// they are cut from the base, so that a kernel which does not enforce
+	// them loads them without the check (and taints itself 'E').
+	StripModuleSignatures bool `json:"stripModuleSignatures,omitempty"`
 	Network Network  `json:"network"`
 	// Base is the default board base reference, used when the local store
 	// has none for this board.

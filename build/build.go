@@ -133,7 +133,7 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	mods, load, err := selectModules(src.Store, modules, p.Modules)
+	mods, load, err := selectModules(src.Store, modules, p.Modules, p.StripModuleSignatures)
 	if err != nil {
 		return nil, fmt.Errorf("base %s: %w", baseRef, err)
 	}

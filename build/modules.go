@@ -61,13 +61,19 @@ func remember(s *oci.Store, key string, make func() (mutate.Addendum, []string, 
 
 // selectModules returns the board's modules layer cut from the base's
 // modules layer, from the store's memo when it was cut before.
-func selectModules(s *oci.Store, modules v1.Layer, names []string) (mutate.Addendum, []string, error) {
+func selectModules(s *oci.Store, modules v1.Layer, names []string, strip bool) (mutate.Addendum, []string, error) {
 	src, err := modules.Digest()
 	if err != nil {
 		return mutate.Addendum{}, nil, err
 	}
-	return remember(s, "modules\x00"+src.String()+"\x00"+strings.Join(names, ","), func() (mutate.Addendum, []string, error) {
-		m, err := layers.SelectModules(modules, names)
+	key := "modules\x00" + src.String() + "\x00" + strings.Join(names, ",")
+	var opts []layers.SelectOption
+	if strip {
+		key += "\x00unsigned"
+		opts = append(opts, layers.WithoutSignatures())
+	}
+	return remember(s, key, func() (mutate.Addendum, []string, error) {
+		m, err := layers.SelectModules(modules, names, opts...)
 		if err != nil {
 			return mutate.Addendum{}, nil, fmt.Errorf("selecting modules: %w", err)
 		}

@@ -3,6 +3,7 @@ package layers
 import (
 	"archive/tar"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"path"
@@ -20,11 +21,33 @@ type Modules struct {
 	Load []string
 }
 
+// SelectOption changes what SelectModules puts in the layer.
+type SelectOption func(*selectOptions)
+
+type selectOptions struct {
+	stripSignatures bool
+}
+
+// WithoutSignatures removes the signature appended to each module
+// (scripts/sign-file's PKCS#7 trailer). A kernel that does not enforce
+// module signatures (no CONFIG_MODULE_SIG_FORCE, no module.sig_enforce,
+// no lockdown) then loads the module without checking it, which under
+// QEMU's TCG is a third of the time finit_module takes, and taints itself
+// 'E' ("module verification failed" in its log). The default is to keep
+// the signatures.
+func WithoutSignatures() SelectOption {
+	return func(o *selectOptions) { o.stripSignatures = true }
+}
+
 // SelectModules reads a base's modules layer and returns a layer holding
 // only the named modules and their dependency closure, with a modules.dep
 // for them. Built-in names are skipped. The modules layer is read twice
 // (its index is at the end), streaming; callers cache the result.
-func SelectModules(modules v1.Layer, names []string) (*Modules, error) {
+func SelectModules(modules v1.Layer, names []string, opts ...SelectOption) (*Modules, error) {
+	var o selectOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	src, err := modules.Digest()
 	if err != nil {
 		return nil, err
@@ -68,6 +91,11 @@ func SelectModules(modules v1.Layer, names []string) (*Modules, error) {
 			if err != nil {
 				return err
 			}
+			if o.stripSignatures {
+				if b, err = stripSignature(b); err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+			}
 			files = append(files, Bytes(name, 0o644, b))
 		}
 		return nil
@@ -81,7 +109,11 @@ func SelectModules(modules v1.Layer, names []string) (*Modules, error) {
 	}
 	files = append(files, Bytes("lib/modules/"+version+"/modules.dep", 0o644, dep.Bytes()))
 	asked := strings.Join(slices.Sorted(slices.Values(names)), ",")
-	add, err := addendum(RoleModules, "modules "+asked, files...)
+	created := "modules " + asked
+	if o.stripSignatures {
+		created += ", signatures removed"
+	}
+	add, err := addendum(RoleModules, created, files...)
 	if err != nil {
 		return nil, err
 	}
@@ -127,4 +159,28 @@ func walkLayer(l v1.Layer, f func(name string, h *tar.Header, r io.Reader) error
 			return err
 		}
 	}
+}
+
+// moduleSigMagic ends a signed module, after the signature and its
+// 12-byte struct module_signature, whose last 4 bytes are the
+// signature's length, big-endian (include/linux/module_signature.h).
+const moduleSigMagic = "~Module signature appended~\n"
+
+// stripSignature returns ko without its appended signature; a module
+// without one is returned as it is.
+func stripSignature(ko []byte) ([]byte, error) {
+	body, ok := bytes.CutSuffix(ko, []byte(moduleSigMagic))
+	if !ok {
+		return ko, nil
+	}
+	const infoLen = 12
+	if len(body) < infoLen {
+		return nil, fmt.Errorf("module signature trailer is truncated")
+	}
+	sigLen := int64(binary.BigEndian.Uint32(body[len(body)-4:]))
+	end := int64(len(body)) - infoLen - sigLen
+	if end <= 0 {
+		return nil, fmt.Errorf("module signature of %d bytes is longer than the module", sigLen)
+	}
+	return ko[:end], nil
 }
