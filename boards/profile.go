@@ -27,8 +27,8 @@ type Profile struct {
 	// StripModuleSignatures removes the modules' appended signatures when
 	// they are cut from the base, so that a kernel which does not enforce
 	// them loads them without the check (and taints itself 'E').
-	StripModuleSignatures bool `json:"stripModuleSignatures,omitempty"`
-	Network Network  `json:"network"`
+	StripModuleSignatures bool    `json:"stripModuleSignatures,omitempty"`
+	Network               Network `json:"network"`
 	// Base is the default board base reference, used when the local store
 	// has none for this board.
 	Base string `json:"base,omitempty"`
