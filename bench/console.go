@@ -49,3 +49,34 @@ func parseConsole(console string) (initTiming, error) {
 	t.modules, t.network = steps["modules"], steps["network"]+steps["dhcp"]
 	return t, nil
 }
+
+// initTimings are the init's console timings of several boots.
+type initTimings []initTiming
+
+func (ts initTimings) pick(f func(initTiming) time.Duration) []time.Duration {
+	var d []time.Duration
+	for _, t := range ts {
+		d = append(d, f(t))
+	}
+	return d
+}
+
+func (ts initTimings) took() []time.Duration {
+	return ts.pick(func(t initTiming) time.Duration { return t.took })
+}
+func (ts initTimings) modules() []time.Duration {
+	return ts.pick(func(t initTiming) time.Duration { return t.modules })
+}
+func (ts initTimings) network() []time.Duration {
+	return ts.pick(func(t initTiming) time.Duration { return t.network })
+}
+
+// withoutModules is init start → exec minus module loading.
+func (ts initTimings) withoutModules() []time.Duration {
+	return ts.pick(func(t initTiming) time.Duration { return t.took - t.modules })
+}
+
+func (ts initTimings) row(board string) []string {
+	return []string{board, durationsCell(ts.took()), durationsCell(ts.modules()), durationsCell(ts.network()),
+		durationsCell(ts.pick(initTiming.rest)), durationsCell(ts.pick(func(t initTiming) time.Duration { return t.up }))}
+}

@@ -2,8 +2,11 @@ package main
 
 import (
 	"bufio"
+	"compress/flate"
 	"context"
 	"fmt"
+	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -45,7 +48,32 @@ func machine(ctx context.Context, e *env) [][]string {
 		{"wisp", first(e.wisp, "--version") + " (`" + filepath.Base(e.wisp) + "` rebuilt by `make` before the run)"},
 		{"wisp commit", code(first("git", "describe", "--always", "--dirty"))},
 		{"load average at start", loadavg()},
+		{"CPU speed reference", cpuReference()},
 	}
+}
+
+// cpuReference times a fixed piece of work, compressing 16 MiB of
+// generated text with compress/flate at level 1 on one core: the best of
+// five. Runs on other days, or on a busier host, can be compared by it.
+// The machine is a VM whose host may be shared; its load does not show
+// in the load average.
+func cpuReference() string {
+	data := make([]byte, 16<<20)
+	r := rand.NewChaCha8([32]byte{'w', 'i', 's', 'p'})
+	r.Read(data)
+	for i, b := range data {
+		const letters = "etaoinshrdlu \n.,"
+		data[i] = letters[int(b)%len(letters)]
+	}
+	best := time.Duration(1 << 62)
+	for range 5 {
+		t := time.Now()
+		w, _ := flate.NewWriter(io.Discard, flate.BestSpeed)
+		w.Write(data)
+		w.Close()
+		best = min(best, time.Since(t))
+	}
+	return fmt.Sprintf("%s: 16 MiB of generated text through compress/flate level 1, best of 5 (lower is faster)", secs(best))
 }
 
 // procField returns the value of the first "key: value" line of a /proc file.
