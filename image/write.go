@@ -52,15 +52,14 @@ func Write(path string, boot fs.FS, opts ...Option) (*Stats, error) {
 	if err != nil {
 		return nil, err
 	}
-	fat, used, err := allocate(l, root, nodes)
-	if err != nil {
+	pl := &plan{root: root, nodes: nodes, layout: l}
+	if pl.fat, pl.used, err = allocate(l, root, nodes); err != nil {
 		return nil, err
 	}
 	// The IDs are in the first sectors, so every digest is needed before
 	// the first byte is written: those the caller did not give are read
 	// now.
-	id, err := contentID(boot, entries, o)
-	if err != nil {
+	if pl.id, err = contentID(boot, entries, o); err != nil {
 		return nil, err
 	}
 	st := &Stats{ImageBytes: partitionStart + l.partitionBytes, PartitionBytes: l.partitionBytes, ClusterBytes: int(l.clusterBytes)}
@@ -88,7 +87,7 @@ func Write(path string, boot fs.FS, opts ...Option) (*Stats, error) {
 		return nil, fmt.Errorf("writing %s: %w", path, err)
 	}
 	w := newImageWriter(f)
-	err = writeVolume(w, boot, root, nodes, l, o, fat, used, id)
+	err = writeVolume(w, boot, pl, o)
 	if err == nil {
 		err = w.skipTo(st.ImageBytes)
 	}
@@ -106,28 +105,38 @@ func Write(path string, boot fs.FS, opts ...Option) (*Stats, error) {
 	return st, nil
 }
 
+// plan is what Write decides before it writes a byte.
+type plan struct {
+	root   *node
+	nodes  []*node // in the order of the entries, which is that of their clusters
+	layout layout
+	fat    []byte // one FAT
+	used   uint32 // clusters
+	id     []byte // contentID: the volume ID and the disk signature
+}
+
 // writeVolume writes the MBR and then the partition, front to back: the
 // reserved sectors, both FATs, the root directory, and every directory
-// and file in the order of nodes, which is the order of their clusters.
-func writeVolume(w *imageWriter, boot fs.FS, root *node, nodes []*node, l layout, o *options, fat []byte, used uint32, id []byte) error {
-	le := binary.LittleEndian
-	if err := w.write(mbr(l, le.Uint32(id[4:8]))); err != nil {
+// and file in the order of the plan's nodes.
+func writeVolume(w *imageWriter, boot fs.FS, p *plan, o *options) error {
+	le, l := binary.LittleEndian, p.layout
+	if err := w.write(mbr(l, le.Uint32(p.id[4:8]))); err != nil {
 		return err
 	}
 	if err := w.skipTo(partitionStart); err != nil {
 		return err
 	}
-	if err := w.write(reservedArea(l, o.label, le.Uint32(id[0:4]), used)); err != nil {
+	if err := w.write(reservedArea(l, o.label, le.Uint32(p.id[0:4]), p.used)); err != nil {
 		return err
 	}
 	for range fatCount {
-		if err := w.write(fat); err != nil {
+		if err := w.write(p.fat); err != nil {
 			return err
 		}
 	}
 	data := int64(partitionStart) + l.dataStart()
 	at := func(n *node) int64 { return data + int64(n.cluster-rootClus)*l.clusterBytes }
-	for _, d := range append([]*node{root}, nodes...) {
+	for _, d := range append([]*node{p.root}, p.nodes...) {
 		if d.cluster == 0 { // an empty file
 			continue
 		}
