@@ -31,10 +31,11 @@ type selectOptions struct {
 // WithoutSignatures removes the signature appended to each module
 // (scripts/sign-file's PKCS#7 trailer). A kernel that does not enforce
 // module signatures (no CONFIG_MODULE_SIG_FORCE, no module.sig_enforce,
-// no lockdown) then loads the module without checking it, which under
-// QEMU's TCG is a third of the time finit_module takes, and taints itself
-// 'E' ("module verification failed" in its log). The default is to keep
-// the signatures.
+// no lockdown) then loads the module without checking it — for Debian's
+// amd64 virtio-net modules, 10.6 M guest instructions instead of 92.3 M
+// (counted under QEMU with -icount) — and taints itself 'E' ("module
+// verification failed" in its log). The default is to keep the
+// signatures.
 func WithoutSignatures() SelectOption {
 	return func(o *selectOptions) { o.stripSignatures = true }
 }
