@@ -2,7 +2,8 @@ package boards
 
 import "fmt"
 
-// Profile describes one board. Fields are documented in docs/boards.md.
+// Profile describes one board, as a file of boards/profiles/ holds it;
+// each field says what it is for.
 type Profile struct {
 	Name        string   `json:"name"`
 	Description string   `json:"description"`
