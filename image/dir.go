@@ -137,9 +137,7 @@ func encodeDir(d *node, label string, t time.Time, size int64) []byte {
 		off += dirEntryBytes
 	}
 	if d.parent == nil {
-		var l [11]byte
-		copy(l[:], pad(label, 11))
-		put(l, attrVolumeID, 0, 0)
+		put(label83(label), attrVolumeID, 0, 0)
 	} else {
 		// ".." of a directory in the root points at 0, not at the
 		// root's cluster ("FAT Directory Structure").

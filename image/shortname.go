@@ -26,8 +26,7 @@ func exactShort(name string) ([11]byte, bool) {
 			}
 		}
 	}
-	copy(s[:], pad(base, 8)+pad(ext, 3))
-	return s, true
+	return short83(base, ext), true
 }
 
 func shortChar(c byte) bool {
@@ -35,6 +34,18 @@ func shortChar(c byte) bool {
 }
 
 func pad(s string, n int) string { return s + strings.Repeat(" ", n-len(s)) }
+
+// short83 is base and ext as a padded 8.3 name; label83 the volume
+// label's 11 bytes, which take the same place in a directory entry.
+func short83(base, ext string) (s [11]byte) {
+	copy(s[:], pad(base, 8)+pad(ext, 3))
+	return s
+}
+
+func label83(label string) (s [11]byte) {
+	copy(s[:], pad(label, 11))
+	return s
+}
 
 // basis derives the 8.3 name of a long name by the Microsoft FAT
 // specification's "Basis-Name Generation Algorithm": upper case; spaces
@@ -79,9 +90,7 @@ func basis(name string) (base, ext string, lossy bool) {
 // characters, and ext, as a padded 8.3 name.
 func withTail(base, ext string, n int) [11]byte {
 	tail := "~" + strconv.Itoa(n)
-	var s [11]byte
-	copy(s[:], pad(base[:min(len(base), 8-len(tail))]+tail, 8)+pad(ext, 3))
-	return s
+	return short83(base[:min(len(base), 8-len(tail))]+tail, ext)
 }
 
 // shortNames gives the names of one directory their 8.3 names. An exact
@@ -94,9 +103,7 @@ func withTail(base, ext string, n int) [11]byte {
 func shortNames(names []string, label string) (short [][11]byte, long []bool) {
 	taken := map[[11]byte]bool{}
 	if label != "" {
-		var l [11]byte
-		copy(l[:], pad(label, 11))
-		taken[l] = true
+		taken[label83(label)] = true
 	}
 	short, long = make([][11]byte, len(names)), make([]bool, len(names))
 	for i, name := range names {
@@ -113,13 +120,15 @@ func shortNames(names []string, label string) (short [][11]byte, long []bool) {
 			continue
 		}
 		base, ext, lossy := basis(name)
-		var s [11]byte
-		copy(s[:], pad(base, 8)+pad(ext, 3))
+		s := short83(base, ext)
 		if lossy || taken[s] {
 			key := base + "." + ext
-			n := tried[key] + 1
-			for s = withTail(base, ext, n); taken[s]; n++ {
-				s = withTail(base, ext, n+1)
+			n := tried[key]
+			for {
+				n++
+				if s = withTail(base, ext, n); !taken[s] {
+					break
+				}
 			}
 			tried[key] = n
 		}
@@ -127,13 +136,4 @@ func shortNames(names []string, label string) (short [][11]byte, long []bool) {
 		taken[s] = true
 	}
 	return short, long
-}
-
-// trimShort turns a padded 8.3 name into NAME.EXT, for messages.
-func trimShort(s [11]byte) string {
-	name, ext := strings.TrimRight(string(s[:8]), " "), strings.TrimRight(string(s[8:]), " ")
-	if ext != "" {
-		return name + "." + ext
-	}
-	return name
 }

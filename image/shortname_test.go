@@ -54,7 +54,7 @@ func TestShortNamesUnique(t *testing.T) {
 			t.Fatalf("%s and %s share the 8.3 name %q", other, names[i], trimShort(s))
 		}
 		seen[s] = names[i]
-		if _, ok := exactShort(strings.TrimRight(string(s[:8]), " ") + "." + strings.TrimRight(string(s[8:]), " ")); !ok {
+		if _, ok := exactShort(trimShort(s)); !ok {
 			t.Errorf("%s: %q is not a valid 8.3 name", names[i], s)
 		}
 	}
@@ -63,4 +63,13 @@ func TestShortNamesUnique(t *testing.T) {
 			t.Errorf("%s: got %s, want %s", names[i], got, want)
 		}
 	}
+}
+
+// trimShort turns a padded 8.3 name into NAME.EXT, as mdir shows it.
+func trimShort(s [11]byte) string {
+	name, ext := strings.TrimRight(string(s[:8]), " "), strings.TrimRight(string(s[8:]), " ")
+	if ext != "" {
+		return name + "." + ext
+	}
+	return name
 }

@@ -121,7 +121,8 @@ func reservedArea(l layout, label string, volumeID, used uint32) []byte {
 	bs[bsDriveNumber] = 0x80
 	bs[bsBootSig] = 0x29 // the volume ID, label and type follow
 	le.PutUint32(bs[bpbVolumeID:], volumeID)
-	copy(bs[bsVolumeLabel:], pad(label, 11))
+	vl := label83(label)
+	copy(bs[bsVolumeLabel:], vl[:])
 	copy(bs[bsFileSystemType:], "FAT32   ")
 	le.PutUint16(bs[bsSignature:], 0xaa55)
 
