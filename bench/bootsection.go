@@ -42,19 +42,22 @@ func measureBoot(ctx context.Context, e *env, m *md) error {
 	m.p("The init's console lines of the direct QEMU boots (guest clock). *network* is the `network` and `dhcp` " +
 		"steps, *rest* is init start → exec minus modules and network; *up* is the kernel's uptime at the exec " +
 		"(kernel start → app).")
-	m.table([]string{"board", "-:init start → exec", "-:modules", "-:network", "-:rest", "-:kernel up at exec"}, inits)
+	m.table(initColumns, inits)
 	m.p("The same direct boots with `-icount shift=0` added: QEMU then advances the guest's clock by 1 ns per " +
 		"guest instruction executed, so the init's lines count **guest instructions** (1 ms = 10⁶ instructions) " +
 		"instead of host time. TCG's own costs — translating code the first time it runs, emulated memory " +
 		"accesses and devices, whatever else the host is doing — drop out, and every run gives the same " +
 		"figures (the min–max shows it): this is the work the init and the kernel do for it, which a real CPU " +
 		"executes at one or more instructions per ns.")
-	m.table([]string{"board", "-:init start → exec", "-:modules", "-:network", "-:rest", "-:kernel up at exec"}, icounts)
+	m.table(initColumns, icounts)
 	if len(imports) > 0 {
 		m.p("Bases imported for this section (into an empty store, one run each): %s.", strings.Join(imports, "; "))
 	}
 	return nil
 }
+
+// initColumns head both tables of the init's timings (initTimings.row).
+var initColumns = []string{"board", "-:init start → exec", "-:modules", "-:network", "-:rest", "-:kernel up at exec"}
 
 func bootBoard(ctx context.Context, e *env, b board) (rows, inits, icounts [][]string, err error) {
 	limit, err := time.ParseDuration(b.bootLimit)
