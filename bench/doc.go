@@ -4,8 +4,9 @@
 //
 // It drives the wisp CLI (bin/wisp, rebuilt by make) as a black box
 // against real Debian kernel packages, and measures the peers it can build
-// here the same way: u-root's mkuimage, gokrazy's gok (reported as not
-// buildable when the module proxy refuses it), and the raw floor of doing
+// here the same way: u-root's mkuimage, gokrazy's gok (where the module
+// proxy refuses gok, the go commands of its build phase on gokrazy's own
+// modules: a lower bound of its time), and the raw floor of doing
 // the same work with cpio, gzip, pigz, mkfs.vfat and mcopy. Boots run under
 // QEMU's TCG.
 //
@@ -16,8 +17,8 @@
 // reported in the output with its error and the others still run.
 //
 // Scratch data lives in a temporary directory that is removed at the end
-// (-keep keeps it); what is worth keeping between runs (u-root's scratch
-// module and its mkuimage binary) lives in
+// (-keep keeps it); what is worth keeping between runs (the scratch
+// modules of u-root, with its mkuimage binary, and of gokrazy) lives in
 // ${XDG_CACHE_HOME:-~/.cache}/wisp-bench. Kernel packages come from
 // scripts/kernel-deb and scripts/firmware-deb, which cache them in
 // ~/.cache/wisp-downloads. Nothing is written into the repository except

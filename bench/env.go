@@ -181,3 +181,32 @@ func (e *env) plainBuild(ctx context.Context, b board) (*build, error) {
 	e.builds[b.name] = x
 	return x, nil
 }
+
+// scratchModule returns the directory name in the bench cache, set up by
+// the commands of setup on first use (again if an earlier setup did not
+// finish), with a fresh copy of helloworld in its helloworld/.
+func (e *env) scratchModule(ctx context.Context, name string, setup [][]string) (string, error) {
+	dir := filepath.Join(e.cache, name)
+	if _, err := os.Stat(filepath.Join(dir, ".ready")); err != nil {
+		os.RemoveAll(dir)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
+		for _, c := range setup {
+			if _, err := run(ctx, step{name: c[0], args: c[1:], dir: dir, timeout: 15 * time.Minute}); err != nil {
+				return "", err
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, ".ready"), nil, 0o644); err != nil {
+			return "", err
+		}
+	}
+	src, err := os.ReadFile(filepath.Join(e.repo, "testdata/helloworld/main.go"))
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "helloworld"), 0o755); err != nil {
+		return "", err
+	}
+	return dir, os.WriteFile(filepath.Join(dir, "helloworld/main.go"), src, 0o644)
+}

@@ -26,15 +26,26 @@ func goals(r *results) [][]string {
 		}
 		add("warm `wisp build` ≤ raw floor (ratio ≤ 1.0), "+b, m, ptr(q <= 1.0))
 	}
+	const vsGok = "warm build ≥ 10× faster than gokrazy's warm `gok overwrite --full`, pi4"
+	wispPi := r.warm["pi4"]
 	switch {
+	case len(r.gokWarm) > 0 && len(wispPi) > 0:
+		q := float64(r.gokWarm.median()) / float64(wispPi.median())
+		add(vsGok, fmt.Sprintf("gok %s / wisp %s = %.1f×", secs(r.gokWarm.median()), secs(wispPi.median()), q), ptr(q >= 10))
+	case len(r.gokBuildWarm) > 0 && len(wispPi) > 0:
+		// A lower bound of gok's time can show the goal met, never missed.
+		q := float64(r.gokBuildWarm.median()) / float64(wispPi.median())
+		m := fmt.Sprintf("gok itself cannot be built here; its build phase alone (its go commands, a lower bound of "+
+			"its time, see its section) %s / wisp %s = %.1f×", secs(r.gokBuildWarm.median()), secs(wispPi.median()), q)
+		if q >= 10 {
+			rows = append(rows, []string{vsGok, m, "met (against the lower bound)"})
+		} else {
+			add(vsGok, m+": the lower bound is not enough to show it", nil)
+		}
 	case r.gokrazy != nil:
-		add("warm build ≥ 10× faster than gokrazy's warm `gok overwrite --full`", "n/a: gokrazy could not be built here (module proxy 403, see its section)", nil)
-	case len(r.gokWarm) > 0 && len(r.warm["pi4"]) > 0:
-		q := float64(r.gokWarm.median()) / float64(r.warm["pi4"].median())
-		add("warm build ≥ 10× faster than gokrazy's warm `gok overwrite --full`",
-			fmt.Sprintf("gok %s / wisp pi4 %s = %.1f×", secs(r.gokWarm.median()), secs(r.warm["pi4"].median()), q), ptr(q >= 10))
+		add(vsGok, "n/a: gokrazy could not be built here (module proxy 403, see its section)", nil)
 	default:
-		add("warm build ≥ 10× faster than gokrazy's warm `gok overwrite --full`", "not measured", nil)
+		add(vsGok, "not measured", nil)
 	}
 	if len(r.wispRSS) > 0 {
 		top, warm := r.wispRSS[0], int64(0)

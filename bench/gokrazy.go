@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -21,12 +22,12 @@ func measureGokrazy(ctx context.Context, e *env, m *md) error {
 	_, err := run(ctx, step{name: gokInstall[0], args: gokInstall[1:], dir: e.tmp, env: []string{"GOBIN=" + bin}, timeout: 2 * time.Minute})
 	if err != nil {
 		e.res.gokrazy = err
-		m.p("gokrazy could not be built here, so there are no gokrazy figures. The one attempt, `%s` "+
+		m.p("gok itself could not be built here. The one attempt, `%s` "+
 			"(2 min timeout), failed with:\n\n```\n%s\n```\n\nThe Go module proxy refuses `github.com/gokrazy/tools` "+
 			"at every version (`go list -m -versions`, `go mod download …@<commit>` answer the same 403) and "+
-			"github.com is not reachable from this machine. Nothing was reconstructed from elsewhere.",
+			"github.com is not reachable from this machine. Nothing of gokrazy/tools was reconstructed from elsewhere.",
 			strings.Join(gokInstall, " "), strings.TrimSpace(strings.ReplaceAll(err.Error(), "```", "'''")))
-		return nil
+		return gokBuildPhase(ctx, e, m)
 	}
 	return gokBuild(ctx, e, m, filepath.Join(bin, "gok"))
 }
@@ -86,5 +87,152 @@ func gokBuild(ctx context.Context, e *env, m *md, gok string) error {
 		{"cold: empty `GOCACHE`", cold.timeCell(), cold.rssCell()},
 		{"warm: app changed", warm.timeCell(), warm.rssCell()},
 	})
+	return nil
+}
+
+// gokrazyModules are the modules of a default gokrazy instance, all of
+// which the module proxy serves (only gokrazy/tools, the packer, is
+// refused): the system packages and the init's library, and the kernel,
+// firmware and EEPROM packages gok lists but does not build.
+var gokrazyModules = []string{
+	"github.com/gokrazy/gokrazy@latest", "github.com/gokrazy/kernel.rpi@latest",
+	"github.com/gokrazy/firmware@latest", "github.com/gokrazy/rpi-eeprom@latest",
+}
+
+// gokrazyPackages are what gok builds for an instance whose only package
+// is the app: the default GokrazyPackages, the app, and the init's
+// dependency (not a main package, so it is listed but not built).
+var gokrazyPackages = []string{
+	"github.com/gokrazy/gokrazy/cmd/dhcp", "github.com/gokrazy/gokrazy/cmd/ntp",
+	"github.com/gokrazy/gokrazy/cmd/randomd", "github.com/gokrazy/gokrazy/cmd/heartbeat",
+	"gokrazy/build/bench/helloworld", "github.com/gokrazy/gokrazy",
+}
+
+// gokrazyInit is an init of the shape gok generates for these packages,
+// written here from gokrazy's public API: boot, then supervise each binary.
+const gokrazyInit = `package main
+
+import (
+	"log"
+	"os/exec"
+
+	"github.com/gokrazy/gokrazy"
+)
+
+func main() {
+	if err := gokrazy.Boot("bench"); err != nil {
+		log.Fatal(err)
+	}
+	var services []*gokrazy.Service
+	for _, p := range []string{"/gokrazy/dhcp", "/gokrazy/heartbeat", "/gokrazy/ntp", "/gokrazy/randomd", "/user/helloworld"} {
+		services = append(services, gokrazy.NewService(exec.Command(p)))
+	}
+	if err := gokrazy.SuperviseServices(services); err != nil {
+		log.Fatal(err)
+	}
+	select {}
+}
+`
+
+// gokBuildScript is gok's build phase (packer's logicBuild: BuildEnv.Build,
+// then the init) as the go commands it runs, in its order and with its
+// parallelism: `go list` of each package that is listed but not built
+// (kernel, firmware, EEPROM); per package `go list` to check it is
+// complete and `go list` to find main packages, each main package's `go
+// build` started in parallel; when they are all done, the init's `go
+// build` and `go list` of the kernel package's directory. It runs with
+// gok's environment for a Pi 4 (GOARCH=arm64, CGO_ENABLED=0) and tags,
+// into a new output directory each time, as gok's temporary one is.
+func gokBuildScript(out string) string {
+	var b strings.Builder
+	b.WriteString("export GOOS=linux GOARCH=arm64 CGO_ENABLED=0 GOBIN=\n")
+	fmt.Fprintf(&b, "out=%s\nrm -rf \"$out\"; mkdir -p \"$out/init\"\n", quote(out))
+	complete := `go list -mod=mod -e -f '{{ .ImportPath }} {{ if .Incomplete }}error{{ else }}ok{{ end }}' `
+	for _, p := range []string{"github.com/gokrazy/kernel.rpi", "github.com/gokrazy/firmware", "github.com/gokrazy/rpi-eeprom"} {
+		b.WriteString(complete + p + " | grep -q ' ok$'\n")
+	}
+	b.WriteString("pids=\n")
+	for _, p := range gokrazyPackages {
+		b.WriteString(complete + p + " | grep -q ' ok$'\n")
+		fmt.Fprintf(&b, "if [ \"$(go list -tags gokrazy -f '{{.Name}}' %s)\" = main ]; then\n", p)
+		fmt.Fprintf(&b, "  go build -mod=mod -o \"$out/%s\" -tags=gokrazy,netgo,osusergo %s & pids=\"$pids $!\"\nfi\n", path.Base(p), p)
+	}
+	b.WriteString("for p in $pids; do wait $p; done\n")
+	b.WriteString("cp init.go.txt \"$out/init/init.go\"\n")
+	b.WriteString("go build -mod=mod -o \"$out/init/init\" -tags=gokrazy,netgo,osusergo \"$out/init/init.go\"\n")
+	b.WriteString("go list -mod=mod -tags gokrazy -f '{{ .Dir }}' github.com/gokrazy/kernel.rpi >/dev/null\n")
+	b.WriteString("test -x \"$out/helloworld\" -a -x \"$out/init/init\"\n")
+	return b.String()
+}
+
+// gokModule returns the scratch module (kept in the bench cache) that
+// holds gokrazy's modules, the init's source and a fresh copy of
+// helloworld, and how long setting it up took.
+func gokModule(ctx context.Context, e *env) (string, time.Duration, error) {
+	start := time.Now()
+	dir, err := e.scratchModule(ctx, "gokrazy-build", [][]string{
+		{"go", "mod", "init", "gokrazy/build/bench"}, append([]string{"go", "get"}, gokrazyModules...)})
+	if err != nil {
+		return "", 0, err
+	}
+	err = os.WriteFile(filepath.Join(dir, "init.go.txt"), []byte(gokrazyInit), 0o644)
+	return dir, time.Since(start), err
+}
+
+// gokBuildPhase times gok's build phase without gok, cold (empty GOCACHE)
+// and warm (the app's source changed): the part of `gok overwrite --full`
+// that needs only the modules the proxy serves. gok does all of it and
+// then writes the image, so its warm time is at least this.
+func gokBuildPhase(ctx context.Context, e *env, m *md) error {
+	e.logf("gokrazy: setting up its modules")
+	dir, setup, err := gokModule(ctx, e)
+	if err != nil {
+		return err
+	}
+	app := filepath.Join(dir, "helloworld/main.go")
+	src, err := os.ReadFile(app)
+	if err != nil {
+		return err
+	}
+	s := sh(dir, gokBuildScript(filepath.Join(e.tmp, "gok-out")), 15*time.Minute)
+	var cold, warm series
+	for i := range e.runs {
+		e.logf("gokrazy: build phase, run %d", i+1)
+		gocache := filepath.Join(e.tmp, fmt.Sprintf("gok-gocache-%d", i))
+		s.env = []string{"GOCACHE=" + gocache}
+		c, err := run(ctx, s)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(app, fmt.Appendf(src, "\n// change %d\n", i), 0o644); err != nil {
+			return err
+		}
+		w, err := run(ctx, s)
+		if err != nil {
+			return err
+		}
+		cold, warm = append(cold, c.sample), append(warm, w.sample)
+		os.RemoveAll(gocache)
+	}
+	e.res.gokBuildWarm = warm
+	m.p("What can be measured here is **gok's build phase, without gok**: the `go` commands `gok overwrite` runs " +
+		"before it writes anything (packer's `logicBuild`: `BuildEnv.Build`, then the init), on gokrazy's own " +
+		"modules, which the proxy serves. In gok's order and parallelism: `go list` of the kernel, firmware and " +
+		"EEPROM packages (listed, not built); for each package a `go list` (is it complete?) and another (is it a " +
+		"main package?), each main package's `go build -mod=mod -tags=gokrazy,netgo,osusergo` started at once — " +
+		"the four default system packages (dhcp, ntp, randomd, heartbeat) and the app; when they are done, `go build` " +
+		"of the init, and `go list` of the kernel package's directory. The init is a program of the shape gok " +
+		"generates, written here from gokrazy's public API (`gokrazy.Boot`, one `gokrazy.NewService` per binary, " +
+		"`gokrazy.SuperviseServices`). GOARCH=arm64 (a Pi 4); a new output directory each run, as gok's temporary " +
+		"one is; one build directory for all packages (gok's older layout, which it still supports; a new instance " +
+		"has one per package). Peak RSS is the largest process (a compiler or linker).")
+	m.p("After this gok writes the image — the boot FAT with kernel and firmware, a squashfs root with the " +
+		"binaries and the kernel's modules, the partition table — so a warm `gok overwrite --full` takes **at " +
+		"least** the warm time below. The goals table compares wisp with this lower bound.")
+	m.table([]string{"gok's build phase (its go commands), pi4", "-:time, median (min–max)", "-:peak RSS"}, [][]string{
+		{"cold: empty `GOCACHE`", cold.timeCell(), cold.rssCell()},
+		{"**warm: the app's source changed**", warm.timeCell(), warm.rssCell()},
+	})
+	m.p("Versions (scratch module, kept in the bench cache; %s to set up or refresh this run): %s.", secs(setup), moduleVersions(dir, "github.com/gokrazy/"))
 	return nil
 }

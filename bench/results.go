@@ -3,19 +3,20 @@ package main
 // results are the figures the goals table compares; a nil map entry or an
 // empty series means "not measured" (its section failed or did not run).
 type results struct {
-	warm       map[string]series   // board → warm build, app changed
-	floor      map[string]series   // board → the raw floor writing what wisp writes (same files, same format)
-	floorPart  map[string]floorRow // board → the fastest floor row for a part of it (the initrd alone; the FAT image alone)
-	wispRSS    []peakRSS           // every wisp command measured
-	boot       map[string]series   // board → QEMU start → first HTTP 200
-	runToHTTP  map[string]series   // board → wisp run start → first HTTP 200
-	initTCG    initTimings         // qemu-amd64: the init's timings under TCG
-	initIcount initTimings         // qemu-amd64: the same in guest instructions (-icount shift=0)
-	inits      map[string]int64    // GOARCH → init binary size
-	repush     map[string]*repushCheck
-	gokrazy    error // why gok could not be built (nil: it was, or not tried)
-	gokWarm    series
-	qemuArgs   map[string][]string // board → the QEMU command line wisp run used
+	warm         map[string]series   // board → warm build, app changed
+	floor        map[string]series   // board → the raw floor writing what wisp writes (same files, same format)
+	floorPart    map[string]floorRow // board → the fastest floor row for a part of it (the initrd alone; the FAT image alone)
+	wispRSS      []peakRSS           // every wisp command measured
+	boot         map[string]series   // board → QEMU start → first HTTP 200
+	runToHTTP    map[string]series   // board → wisp run start → first HTTP 200
+	initTCG      initTimings         // qemu-amd64: the init's timings under TCG
+	initIcount   initTimings         // qemu-amd64: the same in guest instructions (-icount shift=0)
+	inits        map[string]int64    // GOARCH → init binary size
+	repush       map[string]*repushCheck
+	gokrazy      error               // why gok could not be built (nil: it was, or not tried)
+	gokWarm      series              // gok overwrite --full, warm
+	gokBuildWarm series              // gok's build phase alone (a lower bound of gokWarm), warm
+	qemuArgs     map[string][]string // board → the QEMU command line wisp run used
 }
 
 // floorRow is one measured floor pipeline.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -37,33 +38,12 @@ var urootSetup = [][]string{
 // mkuimage returns the scratch module (kept in the bench cache) with a
 // fresh copy of helloworld and a built mkuimage, and how long the setup took.
 func mkuimage(ctx context.Context, e *env) (string, time.Duration, error) {
-	dir := filepath.Join(e.cache, "uroot")
 	start := time.Now()
-	if _, err := os.Stat(filepath.Join(dir, ".ready")); err != nil {
-		os.RemoveAll(dir)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return "", 0, err
-		}
-		for _, c := range urootSetup {
-			if _, err := run(ctx, step{name: c[0], args: c[1:], dir: dir, timeout: 15 * time.Minute}); err != nil {
-				return "", 0, err
-			}
-		}
-		if err := os.WriteFile(filepath.Join(dir, ".ready"), nil, 0o644); err != nil {
-			return "", 0, err
-		}
-	}
-	if _, err := run(ctx, step{name: "go", args: []string{"build", "-o", "mkuimage", "github.com/u-root/mkuimage/cmd/mkuimage"}, dir: dir, timeout: 15 * time.Minute}); err != nil {
-		return "", 0, err
-	}
-	src, err := os.ReadFile(filepath.Join(e.repo, "testdata/helloworld/main.go"))
+	dir, err := e.scratchModule(ctx, "uroot", urootSetup)
 	if err != nil {
 		return "", 0, err
 	}
-	if err := os.MkdirAll(filepath.Join(dir, "helloworld"), 0o755); err != nil {
-		return "", 0, err
-	}
-	err = os.WriteFile(filepath.Join(dir, "helloworld/main.go"), src, 0o644)
+	_, err = run(ctx, step{name: "go", args: []string{"build", "-o", "mkuimage", "github.com/u-root/mkuimage/cmd/mkuimage"}, dir: dir, timeout: 15 * time.Minute})
 	return dir, time.Since(start), err
 }
 
@@ -132,7 +112,7 @@ func measureURoot(ctx context.Context, e *env, m *md) error {
 			"packages\", `pkg/golang/compiler.go` of the version below): the Go build cache is not used for the " +
 			"rewritten packages nor for the standard library.")
 	}
-	m.p("Versions (scratch module, kept in the bench cache; %s to set up or refresh this run): %s.", secs(setup), urootVersions(dir))
+	m.p("Versions (scratch module, kept in the bench cache; %s to set up or refresh this run): %s.", secs(setup), moduleVersions(dir, "github.com/u-root/", "golang.org/x/tools"))
 	m.p("Recipe (`go install …@latest` fails with Go 1.26: the golang.org/x/tools v0.18 it pins does not compile):\n\n```\n%s\n```",
 		"go mod init wispbench/uroot\n"+
 			"go get github.com/u-root/mkuimage/cmd/mkuimage@latest golang.org/x/tools@latest\n"+
@@ -144,8 +124,9 @@ func measureURoot(ctx context.Context, e *env, m *md) error {
 	return nil
 }
 
-// urootVersions lists the u-root modules the scratch module requires.
-func urootVersions(dir string) string {
+// moduleVersions lists the modules dir's go.mod requires whose paths
+// start with one of prefixes.
+func moduleVersions(dir string, prefixes ...string) string {
 	b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
 	if err != nil {
 		return "unknown"
@@ -153,7 +134,7 @@ func urootVersions(dir string) string {
 	var vs []string
 	for _, l := range strings.Split(string(b), "\n") {
 		f := strings.Fields(l)
-		if len(f) >= 2 && (strings.HasPrefix(f[0], "github.com/u-root/") || f[0] == "golang.org/x/tools") {
+		if len(f) >= 2 && slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(f[0], p) }) {
 			vs = append(vs, code(f[0]+" "+f[1]))
 		}
 	}
