@@ -9,16 +9,28 @@ import (
 	"time"
 )
 
+// minBoots is the fewest TCG boots per measurement: boots are the
+// noisiest figures here (one run in three may take half as long again on
+// a busy host) and cost seconds each, so they run more often than -runs
+// asks when it asks for fewer.
+const minBoots = 7
+
+// boots is how many times each TCG boot is measured.
+func (e *env) boots() int { return max(e.runs, minBoots) }
+
 // measureBoot is section 5: boot → first HTTP reply under TCG for the
 // QEMU boards, and the init's own timings from the console.
 func measureBoot(ctx context.Context, e *env, m *md) error {
-	m.p("Under TCG (`--accel tcg`). For each board the harness first times `wisp run --target B --binary APP " +
-		"--out DIR --forward PORT:8080 --accel tcg` from its start to the first HTTP 200 (this includes a warm " +
-		"build, same app) and `wisp build` with the same flags; during the first run it reads the command line of " +
-		"the QEMU process wisp started (`/proc/PID/cmdline`). It then starts that QEMU command line itself, on the " +
-		"files wisp wrote, with only the forwarded host port changed: **QEMU start → first HTTP 200** is that " +
-		"figure. Polling: every 50 ms, 300 ms timeout per attempt. Peak RSS is QEMU's (for `wisp run`, the larger " +
-		"of wisp and the QEMU it waits for).")
+	m.p("Under TCG (`--accel tcg`). Every TCG boot figure is the median of %d boots (never fewer than %d, "+
+		"whatever -runs says: boots are the noisiest figures here and cost seconds each); the builds and the "+
+		"deterministic `-icount` boots run -runs times (here %d). "+
+		"For each board the harness first times `wisp run --target B --binary APP "+
+		"--out DIR --forward PORT:8080 --accel tcg` from its start to the first HTTP 200 (this includes a warm "+
+		"build, same app) and `wisp build` with the same flags; during the first run it reads the command line of "+
+		"the QEMU process wisp started (`/proc/PID/cmdline`). It then starts that QEMU command line itself, on the "+
+		"files wisp wrote, with only the forwarded host port changed: **QEMU start → first HTTP 200** is that "+
+		"figure. Polling: every 50 ms, 300 ms timeout per attempt. Peak RSS is QEMU's (for `wisp run`, the larger "+
+		"of wisp and the QEMU it waits for).", e.boots(), minBoots, e.runs)
 	var rows, inits, icounts [][]string
 	var imports []string
 	for _, name := range []string{"qemu-amd64", "qemu-arm64", "qemu-riscv64"} {
@@ -73,7 +85,7 @@ func bootBoard(ctx context.Context, e *env, b board) (rows, inits, icounts [][]s
 	e.logf("boot: %s via wisp run", b.name)
 	var runs, direct series
 	var qemu []string
-	for i := range e.runs {
+	for i := range e.boots() {
 		addr, err := freeAddr()
 		if err != nil {
 			return rows, inits, nil, err
@@ -102,13 +114,13 @@ func bootBoard(ctx context.Context, e *env, b board) (rows, inits, icounts [][]s
 		[]string{b.name, "difference of the medians (run − build)", secs(runs.median() - builds.median()), ""})
 
 	e.logf("boot: %s, QEMU directly", b.name)
-	timed, err := directBoots(ctx, e, qemu, limit, &direct)
+	timed, err := directBoots(ctx, e, e.boots(), qemu, limit, &direct)
 	if err != nil {
 		return rows, inits, nil, fmt.Errorf("%s: %w", b.name, err)
 	}
 	e.res.boot[b.name] = direct
 	e.logf("boot: %s, QEMU directly with -icount shift=0", b.name)
-	counted, err := directBoots(ctx, e, append(slices.Clone(qemu), "-icount", "shift=0"), limit, nil)
+	counted, err := directBoots(ctx, e, e.runs, append(slices.Clone(qemu), "-icount", "shift=0"), limit, nil)
 	if err != nil {
 		return rows, inits, nil, fmt.Errorf("%s with -icount: %w", b.name, err)
 	}
@@ -120,11 +132,11 @@ func bootBoard(ctx context.Context, e *env, b board) (rows, inits, icounts [][]s
 }
 
 // directBoots starts the QEMU command line qemu (with a new host port
-// each time) e.runs times until the first HTTP reply, and reads the
-// init's timings from the console; the wall times go to wall, if given.
-func directBoots(ctx context.Context, e *env, qemu []string, limit time.Duration, wall *series) (initTimings, error) {
+// each time) n times until the first HTTP reply, and reads the init's
+// timings from the console; the wall times go to wall, if given.
+func directBoots(ctx context.Context, e *env, n int, qemu []string, limit time.Duration, wall *series) (initTimings, error) {
 	var ts initTimings
-	for range e.runs {
+	for range n {
 		addr, err := freeAddr()
 		if err != nil {
 			return nil, err

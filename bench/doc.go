@@ -10,7 +10,8 @@
 // the same work with cpio, gzip, pigz, mkfs.vfat and mcopy. Boots run under
 // QEMU's TCG.
 //
-// Every measurement is repeated -runs times and reported as the median
+// Every measurement is repeated -runs times (TCG boots at least 7 times,
+// being the noisiest and cheap) and reported as the median
 // with min–max and the peak RSS (ru_maxrss of the measured process, which
 // for a shell pipeline or a process that waits for its children is the
 // largest of them). Every step has a timeout; a section that fails is
