@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -63,24 +64,9 @@ func gokBuild(ctx context.Context, e *env, m *md, gok string) error {
 	}
 	img := filepath.Join(e.tmp, "gokrazy.img")
 	overwrite := g("overwrite", "--full", img, "--target_storage_bytes", fmt.Sprint(1<<30))
-	var cold, warm series
-	for i := range e.runs {
-		os.RemoveAll(filepath.Join(e.tmp, fmt.Sprintf("gok-gocache-%d", i)))
-		s := overwrite
-		s.env = []string{"GOCACHE=" + filepath.Join(e.tmp, fmt.Sprintf("gok-gocache-%d", i))}
-		c, err := run(ctx, s)
-		if err != nil {
-			return err
-		}
-		src = append(src, fmt.Sprintf("\n// change %d\n", i)...)
-		if err := os.WriteFile(filepath.Join(app, "main.go"), src, 0o644); err != nil {
-			return err
-		}
-		w, err := run(ctx, s)
-		if err != nil {
-			return err
-		}
-		cold, warm = append(cold, c.sample), append(warm, w.sample)
+	cold, warm, err := coldWarm(ctx, e, overwrite, filepath.Join(app, "main.go"))
+	if err != nil {
+		return err
 	}
 	e.res.gokWarm = warm
 	m.table([]string{"`gok overwrite --full` (pi4 instance, 1 GiB image)", "-:time, median (min–max)", "-:peak RSS"}, [][]string{
@@ -90,13 +76,53 @@ func gokBuild(ctx context.Context, e *env, m *md, gok string) error {
 	return nil
 }
 
+// coldWarm runs s -runs times in pairs: cold, with a new empty GOCACHE,
+// then warm, on the same cache after a comment was appended to the Go
+// source file app (so the app's package is compiled and linked again).
+func coldWarm(ctx context.Context, e *env, s step, app string) (cold, warm series, err error) {
+	src, err := os.ReadFile(app)
+	if err != nil {
+		return nil, nil, err
+	}
+	env := s.env
+	for i := range e.runs {
+		gocache := filepath.Join(e.tmp, fmt.Sprintf("gok-gocache-%d", i))
+		os.RemoveAll(gocache)
+		s.env = append(slices.Clip(env), "GOCACHE="+gocache)
+		c, err := run(ctx, s)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := os.WriteFile(app, fmt.Appendf(src, "\n// change %d\n", i), 0o644); err != nil {
+			return nil, nil, err
+		}
+		w, err := run(ctx, s)
+		if err != nil {
+			return nil, nil, err
+		}
+		cold, warm = append(cold, c.sample), append(warm, w.sample)
+		os.RemoveAll(gocache)
+	}
+	return cold, warm, nil
+}
+
 // gokrazyModules are the modules of a default gokrazy instance, all of
 // which the module proxy serves (only gokrazy/tools, the packer, is
 // refused): the system packages and the init's library, and the kernel,
 // firmware and EEPROM packages gok lists but does not build.
-var gokrazyModules = []string{
-	"github.com/gokrazy/gokrazy@latest", "github.com/gokrazy/kernel.rpi@latest",
-	"github.com/gokrazy/firmware@latest", "github.com/gokrazy/rpi-eeprom@latest",
+var gokrazyModules = append([]string{"github.com/gokrazy/gokrazy@latest"}, latest(gokrazyListed)...)
+
+// gokrazyListed are the packages gok lists but does not build, kernel
+// first: gok also asks for the kernel package's directory.
+var gokrazyListed = []string{"github.com/gokrazy/kernel.rpi", "github.com/gokrazy/firmware", "github.com/gokrazy/rpi-eeprom"}
+
+// latest is each module path at @latest.
+func latest(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = p + "@latest"
+	}
+	return out
 }
 
 // gokrazyPackages are what gok builds for an instance whose only package
@@ -148,7 +174,7 @@ func gokBuildScript(out string) string {
 	b.WriteString("export GOOS=linux GOARCH=arm64 CGO_ENABLED=0 GOBIN=\n")
 	fmt.Fprintf(&b, "out=%s\nrm -rf \"$out\"; mkdir -p \"$out/init\"\n", quote(out))
 	complete := `go list -mod=mod -e -f '{{ .ImportPath }} {{ if .Incomplete }}error{{ else }}ok{{ end }}' `
-	for _, p := range []string{"github.com/gokrazy/kernel.rpi", "github.com/gokrazy/firmware", "github.com/gokrazy/rpi-eeprom"} {
+	for _, p := range gokrazyListed {
 		b.WriteString(complete + p + " | grep -q ' ok$'\n")
 	}
 	b.WriteString("pids=\n")
@@ -160,7 +186,7 @@ func gokBuildScript(out string) string {
 	b.WriteString("for p in $pids; do wait $p; done\n")
 	b.WriteString("cp init.go.txt \"$out/init/init.go\"\n")
 	b.WriteString("go build -mod=mod -o \"$out/init/init\" -tags=gokrazy,netgo,osusergo \"$out/init/init.go\"\n")
-	b.WriteString("go list -mod=mod -tags gokrazy -f '{{ .Dir }}' github.com/gokrazy/kernel.rpi >/dev/null\n")
+	b.WriteString("go list -mod=mod -tags gokrazy -f '{{ .Dir }}' " + gokrazyListed[0] + " >/dev/null\n")
 	b.WriteString("test -x \"$out/helloworld\" -a -x \"$out/init/init\"\n")
 	return b.String()
 }
@@ -189,30 +215,11 @@ func gokBuildPhase(ctx context.Context, e *env, m *md) error {
 	if err != nil {
 		return err
 	}
-	app := filepath.Join(dir, "helloworld/main.go")
-	src, err := os.ReadFile(app)
+	e.logf("gokrazy: timing the build phase")
+	s := sh(dir, gokBuildScript(filepath.Join(e.tmp, "gok-out")), 15*time.Minute)
+	cold, warm, err := coldWarm(ctx, e, s, filepath.Join(dir, "helloworld/main.go"))
 	if err != nil {
 		return err
-	}
-	s := sh(dir, gokBuildScript(filepath.Join(e.tmp, "gok-out")), 15*time.Minute)
-	var cold, warm series
-	for i := range e.runs {
-		e.logf("gokrazy: build phase, run %d", i+1)
-		gocache := filepath.Join(e.tmp, fmt.Sprintf("gok-gocache-%d", i))
-		s.env = []string{"GOCACHE=" + gocache}
-		c, err := run(ctx, s)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(app, fmt.Appendf(src, "\n// change %d\n", i), 0o644); err != nil {
-			return err
-		}
-		w, err := run(ctx, s)
-		if err != nil {
-			return err
-		}
-		cold, warm = append(cold, c.sample), append(warm, w.sample)
-		os.RemoveAll(gocache)
 	}
 	e.res.gokBuildWarm = warm
 	m.p("What can be measured here is **gok's build phase, without gok**: the `go` commands `gok overwrite` runs " +
