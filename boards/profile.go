@@ -94,11 +94,6 @@ type QEMU struct {
 	// DTB passes the board's first device tree to QEMU (-dtb).
 	DTB  bool     `json:"dtb,omitempty"`
 	Args []string `json:"args,omitempty"`
-	// TCGCmdline is kernel parameters that pay off only when QEMU
-	// emulates the CPU (TCG), put before the kernel command line then:
-	// the appliance's own parameters come later and win. KVM boots, and
-	// the appliance's image, never carry them.
-	TCGCmdline string `json:"tcgCmdline,omitempty"`
 }
 
 // Memory is the RAM the board boots with: QEMU's, else the board's.

@@ -70,9 +70,6 @@ func Args(c Config) ([]string, error) {
 	if cmdline == "" {
 		cmdline = c.Board.Kernel.Cmdline
 	}
-	if accel == "tcg" && q.TCGCmdline != "" {
-		cmdline = q.TCGCmdline + " " + cmdline
-	}
 	args := []string{q.Binary,
 		"-machine", q.Machine, "-accel", accel,
 		"-m", strconv.Itoa(q.MemoryMiB),

@@ -38,12 +38,7 @@ appliance) it boots that image as built; otherwise it builds like wisp build
 
 Forwards listen on 127.0.0.1 only. When building without --ip, the interface
 gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
-10.0.2.3). Ctrl-C or --timeout stops QEMU and removes the temporary files.
-
-Under TCG (software emulation) a board may put kernel parameters that pay
-off only there before the appliance's command line: qemu-amd64 boots with
-mitigations=off, as the emulated CPU does not speculate. KVM boots get the
-appliance's command line as it is.`,
+10.0.2.3). Ctrl-C or --timeout stops QEMU and removes the temporary files.`,
 		Example: `  wisp run --target qemu-amd64 --binary ./svc --forward 8080:8080 --accel tcg
   wisp run localhost:5000/svc-appliance:1.4 --forward 8080:8080`,
 		Args: cobra.MaximumNArgs(1),
