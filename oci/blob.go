@@ -18,8 +18,9 @@ func (s *Store) HasBlob(h v1.Hash) bool {
 	return err == nil
 }
 
-// WriteBlob copies r into the store, verifying that it hashes to h. An
-// existing blob is not rewritten.
+// WriteBlob copies r into the store, verifying that it hashes to h before
+// it becomes the blob: content that does not is dropped, and never
+// touches a blob already stored. An existing blob is not rewritten.
 func (s *Store) WriteBlob(h v1.Hash, r io.Reader) error {
 	if s.HasBlob(h) {
 		return nil
@@ -32,15 +33,8 @@ func (s *Store) WriteBlob(h v1.Hash, r io.Reader) error {
 	if _, err := io.Copy(w, r); err != nil {
 		return fmt.Errorf("writing blob %s: %w", h, err)
 	}
-	got, _, err := w.Commit()
-	if err != nil {
-		return err
-	}
-	if got != h {
-		os.Remove(s.blobPath(got))
-		return fmt.Errorf("writing blob %s: %w: content hashes to %s", h, ErrCorrupt, got)
-	}
-	return nil
+	_, err = w.CommitAs(h)
+	return err
 }
 
 // BlobWriter streams a blob of not yet known digest into the store.
@@ -70,8 +64,24 @@ func (w *BlobWriter) Write(p []byte) (int, error) {
 
 // Commit syncs the blob and renames it to its digest.
 func (w *BlobWriter) Commit() (v1.Hash, int64, error) {
+	return w.commit(nil)
+}
+
+// CommitAs keeps the blob if its content hashes to want, and returns its
+// size; otherwise it drops it and returns ErrCorrupt.
+func (w *BlobWriter) CommitAs(want v1.Hash) (int64, error) {
+	_, n, err := w.commit(&want)
+	return n, err
+}
+
+func (w *BlobWriter) commit(want *v1.Hash) (v1.Hash, int64, error) {
 	w.done = true
 	defer os.Remove(w.f.Name())
+	h := v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(w.h.Sum(nil))}
+	if want != nil && h != *want {
+		w.f.Close()
+		return v1.Hash{}, 0, fmt.Errorf("writing blob %s: %w: content hashes to %s", *want, ErrCorrupt, h)
+	}
 	if err := w.f.Chmod(0o644); err != nil {
 		w.f.Close()
 		return v1.Hash{}, 0, fmt.Errorf("writing blob: %w", err)
@@ -83,7 +93,6 @@ func (w *BlobWriter) Commit() (v1.Hash, int64, error) {
 	if err := w.f.Close(); err != nil {
 		return v1.Hash{}, 0, fmt.Errorf("writing blob: %w", err)
 	}
-	h := v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(w.h.Sum(nil))}
 	if err := os.Rename(w.f.Name(), w.s.blobPath(h)); err != nil {
 		return v1.Hash{}, 0, fmt.Errorf("writing blob: %w", err)
 	}

@@ -66,7 +66,12 @@ func (s *Store) setTag(name string, desc v1.Descriptor) error {
 		if err != nil {
 			return err
 		}
-		return writeFileAtomic(s.path("index.json"), b)
+		// The blobs it names are synced one by one; their directory
+		// entries once, here, before the index that names them.
+		if err := syncDir(s.path("blobs", "sha256")); err != nil {
+			return err
+		}
+		return s.writeFileAtomic(s.path("index.json"), b, true)
 	})
 }
 

@@ -27,13 +27,14 @@ func (s *Store) Memo(key string, v any) (bool, error) {
 	return true, nil
 }
 
-// SetMemo remembers v under key.
+// SetMemo remembers v under key. Memos are not synced: one lost in a
+// crash is a cache miss.
 func (s *Store) SetMemo(key string, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(s.memoPath(key), b)
+	return s.writeFileAtomic(s.memoPath(key), b, false)
 }
 
 func (s *Store) memoPath(key string) string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -99,6 +100,77 @@ func TestWriteBlobRejectsWrongDigest(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(s.TempDir()); len(ents) != 0 {
 		t.Errorf("temporary files left behind: %v", ents)
+	}
+}
+
+// TestWriteBlobKeepsGoodBlob: content offered under the wrong digest is
+// dropped without touching the stored blob that content really is.
+func TestWriteBlobKeepsGoodBlob(t *testing.T) {
+	s, _ := OpenStore(t.TempDir())
+	good, _, _ := v1.SHA256(strings.NewReader("hello"))
+	if err := s.WriteBlob(good, strings.NewReader("hello")); err != nil {
+		t.Fatal(err)
+	}
+	wrong, _ := v1.NewHash("sha256:" + fmt.Sprintf("%064x", 2))
+	if err := s.WriteBlob(wrong, strings.NewReader("hello")); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("err = %v, want ErrCorrupt", err)
+	}
+	if b, err := os.ReadFile(s.blobPath(good)); err != nil || string(b) != "hello" {
+		t.Errorf("the good blob is %q (%v) after a wrong-digest write of its content", b, err)
+	}
+}
+
+// TestSweepTemp: files a killed process left in tmp/ go when the store is
+// next opened by a process that is alone with it, not while another has
+// it open.
+func TestSweepTemp(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := filepath.Join(s.TempDir(), "blob-123")
+	if err := os.WriteFile(left, []byte("half"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other, err := OpenStore(dir) // s still has it open
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(left); err != nil {
+		t.Fatalf("a temp file of a store in use was swept: %v", err)
+	}
+	other.Close()
+	s.Close()
+	again, err := OpenStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if ents, _ := os.ReadDir(again.TempDir()); len(ents) != 0 {
+		t.Errorf("tmp/ holds %v after the store was opened alone", ents)
+	}
+}
+
+// TestIndexWriteLeavesNoTemp: the index and memos are written through
+// tmp/, never as stray files beside them.
+func TestIndexWriteLeavesNoTemp(t *testing.T) {
+	s, _ := OpenStore(t.TempDir())
+	defer s.Close()
+	img, _ := random.Image(100, 1)
+	if _, err := s.WriteImage(img, "a:1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetMemo("k", 1); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{s.Dir(), s.path("memo"), s.TempDir()} {
+		ents, _ := os.ReadDir(d)
+		for _, e := range ents {
+			if strings.HasPrefix(e.Name(), ".tmp") || d == s.TempDir() {
+				t.Errorf("%s holds %s", d, e.Name())
+			}
+		}
 	}
 }
 

@@ -16,6 +16,7 @@ type globals struct {
 	insecure bool
 	pull     string
 	progress *progress
+	opened   []*oci.Store // closed when the command ends
 }
 
 func newRoot() (*cobra.Command, *globals) {
@@ -52,7 +53,19 @@ Registries on this machine may use plain HTTP; others need TLS unless
 }
 
 func (g *globals) store() (*oci.Store, error) {
-	return oci.OpenStore(g.cache)
+	s, err := oci.OpenStore(g.cache)
+	if err == nil {
+		g.opened = append(g.opened, s)
+	}
+	return s, err
+}
+
+// close releases what the command opened.
+func (g *globals) close() {
+	for _, s := range g.opened {
+		s.Close()
+	}
+	g.opened = nil
 }
 
 // sources opens the store and sets up registry access.
