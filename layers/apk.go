@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // alpineArches maps Alpine's architecture names to Go's.
@@ -24,7 +26,7 @@ func ImportAPK(r io.Reader, k Kernel, tmpDir string) (*Base, error) {
 	if err != nil {
 		return nil, fmt.Errorf("not an Alpine package (an .apk is gzip-compressed): %w", err)
 	}
-	tr := tar.NewReader(zr)
+	tr := tar.NewReader(limits.Reader(zr, "the package, unpacked,", limits.PackageContent))
 	arch, err := readPKGINFO(tr)
 	if err != nil {
 		return nil, err

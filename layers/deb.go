@@ -13,6 +13,8 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 	"github.com/therootcompany/xz"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // ErrNotKernelPackage is returned for a package that holds no kernel.
@@ -70,6 +72,7 @@ func ImportDeb(r io.Reader, k Kernel, tmpDir string) (*Base, error) {
 			if err != nil {
 				return nil, err
 			}
+			dr = limits.Reader(dr, "the package's "+name+", unpacked,", limits.PackageContent)
 			b, err := importTree(tar.NewReader(dr), k, tmpDir, debLayout)
 			if err != nil {
 				return nil, err

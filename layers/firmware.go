@@ -12,6 +12,8 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // Firmware is a board's firmware layer (boot/…) and the names of its
@@ -55,6 +57,7 @@ func FirmwareFromDeb(r io.Reader, tmpDir string) (*Firmware, error) {
 		if err != nil {
 			return nil, err
 		}
+		dr = limits.Reader(dr, "the package's "+name+", unpacked,", limits.PackageContent)
 		return firmwareTree(tar.NewReader(dr), tmpDir)
 	}
 }
@@ -69,7 +72,7 @@ func firmwareTree(tr *tar.Reader, tmpDir string) (_ *Firmware, err error) {
 			l.abort()
 		}
 	}()
-	t := &treeWriter{tw: l.Writer, dirs: map[string]bool{}}
+	t := &treeWriter{tw: l.Writer, dirs: map[string]bool{}, budget: &limits.Budget{What: "the firmware package's files", Limit: limits.Firmware}}
 	fw := &Firmware{}
 	for {
 		h, err := tr.Next()
@@ -108,6 +111,7 @@ func FirmwareFromDir(dir string) (*Firmware, error) {
 	fsys := os.DirFS(dir)
 	var files []File
 	fw := &Firmware{}
+	budget := limits.Budget{What: "firmware directory " + dir, Limit: limits.Firmware}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -117,6 +121,9 @@ func FirmwareFromDir(dir string) (*Firmware, error) {
 		}
 		info, err := d.Info()
 		if err != nil {
+			return err
+		}
+		if err := budget.Spend(info.Size()); err != nil {
 			return err
 		}
 		files = append(files, File{Path: "boot/" + p, Mode: 0o644, Size: info.Size(), Open: func() (io.ReadCloser, error) { return fsys.Open(p) }})

@@ -11,6 +11,8 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 	"github.com/therootcompany/xz"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // Kernel is what a board wants of the kernel image in its base.
@@ -51,6 +53,13 @@ const (
 // streams on from r (31 MB that need not be in memory); a bzImage to
 // unpack is read whole.
 func convertKernel(r io.Reader, size int64, k Kernel) (io.Reader, int64, error) {
+	limit := int64(limits.KernelImage)
+	if k.Format == FormatELF {
+		limit = limits.BzImage // read whole, below
+	}
+	if err := limits.Check("the kernel image", size, limit); err != nil {
+		return nil, 0, err
+	}
 	head := make([]byte, min(size, 64<<10))
 	if _, err := io.ReadFull(r, head); err != nil {
 		return nil, 0, truncated(err)
@@ -169,6 +178,9 @@ func vmlinux(bz []byte) (io.Reader, int64, error) {
 	}
 	payload := bz[off : off+n]
 	size := int64(binary.LittleEndian.Uint32(payload[n-4:]))
+	if err := limits.Check("the vmlinux in the bzImage", size, limits.Vmlinux); err != nil {
+		return nil, 0, err
+	}
 	var r io.Reader
 	var err error
 	switch {

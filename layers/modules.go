@@ -9,6 +9,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // moduleIndex is the dependency graph of one kernel's modules, the content
@@ -47,6 +49,9 @@ func modinfoDependsAt(ko io.ReaderAt) ([]string, error) {
 	s := f.Section(".modinfo")
 	if s == nil {
 		return nil, fmt.Errorf("no .modinfo section")
+	}
+	if err := limits.Check("the .modinfo section", int64(s.Size), limits.ModuleInfo); err != nil {
+		return nil, err
 	}
 	b, err := s.Data()
 	if err != nil {
@@ -142,16 +147,31 @@ func (ix *moduleIndex) readDep(r io.Reader) error {
 		if !ok {
 			continue
 		}
+		if !isModulePath(mod) {
+			return fmt.Errorf("modules.dep names %q, which is not a relative path to a .ko file", mod)
+		}
+		if len(ix.paths) >= limits.Modules {
+			return limits.Count("modules.dep's module count", len(ix.paths)+1, limits.Modules, "modules")
+		}
 		name := moduleName(mod)
 		ix.paths[name] = mod
 		// modprobe loads the last listed dependency first.
 		fields := strings.Fields(deps)
 		ix.deps[name] = make([]string, len(fields))
 		for i, d := range fields {
+			if !isModulePath(d) {
+				return fmt.Errorf("modules.dep names %q, which is not a relative path to a .ko file", d)
+			}
 			ix.deps[name][len(fields)-1-i] = moduleName(d)
 		}
 	}
 	return sc.Err()
+}
+
+// isModulePath accepts what modules.dep may name: a clean relative path
+// to a .ko file under lib/modules/<version>/.
+func isModulePath(p string) bool {
+	return strings.HasSuffix(p, ".ko") && !path.IsAbs(p) && path.Clean(p) == p && p != ".." && !strings.HasPrefix(p, "../")
 }
 
 // readBuiltin adds the names listed in modules.builtin.

@@ -27,7 +27,7 @@ func TestReadModule(t *testing.T) {
 			ext  string
 			data []byte
 		}{{".ko", content}, {".ko.gz", gz.Bytes()}} {
-			ko, done, err := readModule(tt.ext, bytes.NewReader(tt.data), int64(len(tt.data)), t.TempDir())
+			ko, done, err := readModule(tt.ext, bytes.NewReader(tt.data), int64(len(tt.data)), t.TempDir(), "m.ko")
 			if err != nil {
 				t.Fatalf("%d bytes %s: %v", size, tt.ext, err)
 			}
@@ -37,7 +37,7 @@ func TestReadModule(t *testing.T) {
 				t.Errorf("%d bytes %s: got %d bytes (size %d), not the module", size, tt.ext, len(got), ko.Size())
 			}
 		}
-		_, _, err := readModule(".ko", bytes.NewReader(content[:size/2]), int64(size), t.TempDir())
+		_, _, err := readModule(".ko", bytes.NewReader(content[:size/2]), int64(size), t.TempDir(), "m.ko")
 		if err == nil || !strings.Contains(err.Error(), "unexpected end of file") {
 			t.Errorf("%d bytes, half of them there: err = %v, want a truncation", size, err)
 		}

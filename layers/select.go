@@ -12,6 +12,8 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // Modules is the selection of a board's modules from a base.
@@ -62,9 +64,13 @@ func SelectModules(modules v1.Layer, names []string, opts ...SelectOption) (*Mod
 		}
 		version = v
 		switch rel {
-		case "modules.dep":
-			return ix.readDep(r)
-		case "modules.builtin":
+		case "modules.dep", "modules.builtin":
+			if err := limits.Check(name, h.Size, limits.ModuleIndex); err != nil {
+				return err
+			}
+			if rel == "modules.dep" {
+				return ix.readDep(r)
+			}
 			return ix.readBuiltin(r)
 		}
 		return nil
@@ -86,8 +92,17 @@ func SelectModules(modules v1.Layer, names []string, opts ...SelectOption) (*Mod
 		sel.paths[n], sel.deps[n] = ix.paths[n], ix.deps[n]
 	}
 	var files []File
+	found := map[string]bool{}
+	budget := limits.Budget{What: "the modules of the closure of " + strings.Join(names, ", "), Limit: limits.SelectedModules}
 	err = walkLayer(modules, func(name string, h *tar.Header, r io.Reader) error {
-		if _, rel, ok := cutModulesDir(name); ok && want[rel] {
+		if _, rel, ok := cutModulesDir(name); ok && want[rel] && !found[rel] {
+			if err := limits.Check("module "+name, h.Size, limits.Module); err != nil {
+				return err
+			}
+			if err := budget.Spend(h.Size); err != nil {
+				return err
+			}
+			found[rel] = true
 			b, err := io.ReadAll(r)
 			if err != nil {
 				return err
@@ -103,6 +118,11 @@ func SelectModules(modules v1.Layer, names []string, opts ...SelectOption) (*Mod
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reading modules: %w", err)
+	}
+	for _, n := range order {
+		if !found[ix.paths[n]] {
+			return nil, fmt.Errorf("modules.dep names %s for module %s, and the layer has no such file", ix.paths[n], n)
+		}
 	}
 	var dep bytes.Buffer
 	if err := sel.writeDep(&dep); err != nil {
@@ -144,7 +164,7 @@ func walkLayer(l v1.Layer, f func(name string, h *tar.Header, r io.Reader) error
 		return err
 	}
 	defer rc.Close()
-	tr := tar.NewReader(rc)
+	tr := tar.NewReader(limits.Reader(rc, "the layer's content", limits.LayerContent))
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {

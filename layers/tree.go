@@ -13,6 +13,8 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // layout says where a kind of kernel package keeps the kernel image and
@@ -46,8 +48,10 @@ func importTree(tr *tar.Reader, k Kernel, tmpDir string, lay layout) (_ *Base, e
 		return nil, err
 	}
 	b.files = append(b.files, modules)
-	kt := &treeWriter{tw: kernel.Writer, dirs: map[string]bool{}}
-	mt := &moduleTree{treeWriter: treeWriter{tw: modules.Writer, dirs: map[string]bool{}}, ix: newModuleIndex(), tmpDir: tmpDir}
+	// One budget for everything the import writes, kernel and modules.
+	budget := &limits.Budget{What: "the kernel package's kernel, device trees and modules", Limit: limits.Import}
+	kt := &treeWriter{tw: kernel.Writer, dirs: map[string]bool{}, budget: budget}
+	mt := &moduleTree{treeWriter: treeWriter{tw: modules.Writer, dirs: map[string]bool{}, budget: budget}, ix: newModuleIndex(), tmpDir: tmpDir}
 	sawKernel := ""
 	var dtbs []string
 	for {
@@ -82,6 +86,9 @@ func importTree(tr *tar.Reader, k Kernel, tmpDir string, lay layout) (_ *Base, e
 			continue
 		}
 		if base := path.Base(name); strings.HasSuffix(name, ".dtb") && lay.dtb(name) && slices.Contains(k.DTBs, base) && !slices.Contains(dtbs, base) {
+			if err := limits.Check("device tree "+name, h.Size, limits.DeviceTree); err != nil {
+				return nil, err
+			}
 			dtbs = append(dtbs, base)
 			if err := kt.file("boot/"+base, h.Size, tr); err != nil {
 				return nil, err
@@ -117,6 +124,9 @@ func importTree(tr *tar.Reader, k Kernel, tmpDir string, lay layout) (_ *Base, e
 		return nil, err
 	}
 	b.ModuleCount = len(mt.ix.paths)
+	if err := limits.Count("the kernel package's module count", b.ModuleCount, limits.Modules, "modules"); err != nil {
+		return nil, err
+	}
 	kl, err := kernel.finish()
 	if err != nil {
 		return nil, err
@@ -163,10 +173,11 @@ type moduleTree struct {
 }
 
 // treeWriter writes files to a tar stream, each preceded by the parent
-// directories not written yet.
+// directories not written yet, spending their sizes from budget.
 type treeWriter struct {
-	tw   *tar.Writer
-	dirs map[string]bool
+	tw     *tar.Writer
+	dirs   map[string]bool
+	budget *limits.Budget
 }
 
 func (mt *moduleTree) add(version, rel string, size int64, r io.Reader) error {
@@ -175,7 +186,10 @@ func (mt *moduleTree) add(version, rel string, size int64, r io.Reader) error {
 		if !strings.HasSuffix(rel, ext) {
 			continue
 		}
-		ko, done, err := readModule(ext, r, size, mt.tmpDir)
+		if len(mt.ix.paths) >= limits.Modules {
+			return limits.Count("the kernel package's module count", len(mt.ix.paths)+1, limits.Modules, "modules")
+		}
+		ko, done, err := readModule(ext, r, size, mt.tmpDir, "module "+name)
 		if err != nil {
 			return fmt.Errorf("reading %s: %w", name, err)
 		}
@@ -190,6 +204,9 @@ func (mt *moduleTree) add(version, rel string, size int64, r io.Reader) error {
 		return mt.file(strings.TrimSuffix(name, ext)+".ko", ko.Size(), ko)
 	}
 	if rel == "modules.builtin" {
+		if err := limits.Check(name, size, limits.ModuleIndex); err != nil {
+			return err
+		}
 		var buf bytes.Buffer
 		if err := mt.ix.readBuiltin(io.TeeReader(r, &buf)); err != nil {
 			return fmt.Errorf("reading %s: %w", name, err)
@@ -216,12 +233,17 @@ func packagePath(name string) string {
 	return strings.TrimPrefix(strings.TrimPrefix(path.Clean("/"+name), "/"), "usr/")
 }
 
-func readModule(ext string, r io.Reader, size int64, tmpDir string) (ko *io.SectionReader, done func(), err error) {
+func readModule(ext string, r io.Reader, size int64, tmpDir, what string) (ko *io.SectionReader, done func(), err error) {
 	src := io.LimitReader(r, size)
-	if ext != ".ko" {
+	if ext == ".ko" {
+		if err := limits.Check(what, size, limits.Module); err != nil {
+			return nil, nil, err
+		}
+	} else {
 		if src, err = decompress(strings.TrimPrefix(ext, ".ko"), r); err != nil {
 			return nil, nil, err
 		}
+		src = limits.Reader(src, what+", decompressed,", limits.Module)
 	}
 	var head bytes.Buffer
 	n, err := io.CopyN(&head, src, spillBytes+1)
@@ -251,6 +273,9 @@ func readModule(ext string, r io.Reader, size int64, tmpDir string) (ko *io.Sect
 }
 
 func (t *treeWriter) file(name string, size int64, r io.Reader) error {
+	if err := t.budget.Spend(size); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
 	var parents []string
 	for d := path.Dir(name); d != "." && !t.dirs[d]; d = path.Dir(d) {
 		t.dirs[d] = true

@@ -60,6 +60,10 @@ const (
 	// Modules bounds the modules of one kernel (Debian's amd64 kernel
 	// has about 4,000, riscv64's 3,100).
 	Modules = 20_000
+	// SelectedModules bounds the modules a board's closure takes from a
+	// base, together: they are held in memory while the cut is made
+	// (a Pi's closure is 1 MiB, the common PC NICs' 2 MiB).
+	SelectedModules = 64 * mib
 	// ModuleIndex bounds modules.dep and modules.builtin, which are
 	// read into memory (Debian's modules.dep is 400 KiB).
 	ModuleIndex = 16 * mib
@@ -71,6 +75,9 @@ const (
 	// base's layers, uncompressed: Debian's amd64 modules are 411 MiB,
 	// riscv64's a little over 1 GiB.
 	Import = 4 * gib
+	// PackageContent bounds what a package's data archive unpacks to,
+	// files wisp skips included (Debian's riscv64 kernel: 1.2 GiB).
+	PackageContent = 8 * gib
 	// Firmware bounds a firmware layer's files together (Debian's
 	// raspi-firmware is 32 MiB).
 	Firmware = 512 * mib

@@ -78,3 +78,25 @@ func TestCheckAndBudget(t *testing.T) {
 		t.Error("a negative size was spent")
 	}
 }
+
+func TestText(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"plain text", 100, "plain text"},
+		{"red \x1b[31mALERT\x1b[0m", 100, "red ?[31mALERT?[0m"},
+		{"line\nbreak\rreturn", 100, "line?break?return"},
+		{"tab\there", 100, "tab here"},
+		{"bidi \u202eevil\u202c", 100, "bidi ?evil?"},
+		{"bad utf8 \xff\xfe", 100, "bad utf8 ??"},
+		{"c1 control \u009b31m", 100, "c1 control ?31m"},
+		{"é ünïcode ok", 100, "é ünïcode ok"},
+		{strings.Repeat("x", 20), 10, strings.Repeat("x", 10) + "…"},
+	} {
+		if got := Text(tt.in, tt.max); got != tt.want {
+			t.Errorf("Text(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+		}
+	}
+}
