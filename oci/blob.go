@@ -10,6 +10,8 @@ import (
 	"os"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // HasBlob reports whether the store holds the blob.
@@ -136,13 +138,20 @@ func (s *Store) Blob(h v1.Hash) (io.ReadCloser, error) {
 	return f, nil
 }
 
-func (s *Store) readBlob(h v1.Hash) ([]byte, error) {
+// readBlob reads a small blob (a manifest, a config) whole, refusing one
+// over max bytes before reading it.
+func (s *Store) readBlob(h v1.Hash, max int64) ([]byte, error) {
+	if fi, err := os.Stat(s.blobPath(h)); err == nil {
+		if err := limits.Check("blob "+h.String(), fi.Size(), max); err != nil {
+			return nil, err
+		}
+	}
 	rc, err := s.Blob(h)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	return io.ReadAll(rc)
+	return limits.ReadAll(rc, "blob "+h.String(), max)
 }
 
 // BlobStream opens a blob whose content is verified as it is read: the
@@ -243,3 +252,24 @@ func (v *BlobReader) corrupt(got string) error {
 func (v *BlobReader) Unread() bool { return !v.started && !v.verified }
 
 func (v *BlobReader) Close() error { return v.f.Close() }
+
+// Verify hashes every blob of the store and reports those that do not
+// match their names.
+func (s *Store) Verify() error {
+	dir := s.path("blobs", "sha256")
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	var bad []error
+	for _, e := range ents {
+		h := v1.Hash{Algorithm: "sha256", Hex: e.Name()}
+		rc, err := s.Blob(h)
+		if err != nil {
+			bad = append(bad, err)
+			continue
+		}
+		rc.Close()
+	}
+	return errors.Join(bad...)
+}

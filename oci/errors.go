@@ -9,6 +9,8 @@ import (
 	"syscall"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // Registry errors callers may branch on; explain wraps the raw ones.
@@ -20,7 +22,8 @@ var (
 )
 
 // explain turns a registry error into one line naming what was being done
-// to which reference and what the user can do.
+// to which reference and what the user can do. What the registry said is
+// kept only as printable text of bounded length.
 func explain(op, ref string, err error) error {
 	if err == nil {
 		return nil
@@ -28,8 +31,9 @@ func explain(op, ref string, err error) error {
 	var terr *transport.Error
 	var nerr net.Error
 	switch {
-	case errors.Is(err, ErrPlainHTTP), errors.Is(err, ErrCorrupt), errors.Is(err, ErrPlatform):
-		return fmt.Errorf("%s %s: %w", op, ref, err)
+	case errors.Is(err, ErrPlainHTTP), errors.Is(err, ErrCorrupt), errors.Is(err, ErrPlatform),
+		errors.Is(err, limits.ErrTooLarge), errors.Is(err, ErrSilent):
+		return remoteError{fmt.Sprintf("%s %s: %s", op, ref, err), err}
 	case errors.As(err, &terr) && terr.StatusCode == http.StatusUnauthorized:
 		return fmt.Errorf("%s %s: %w (HTTP 401): the registry wants credentials; add them to your Docker config (docker login, or DOCKER_CONFIG)", op, ref, ErrUnauthorized)
 	case errors.As(err, &terr) && terr.StatusCode == http.StatusForbidden:
@@ -43,10 +47,20 @@ func explain(op, ref string, err error) error {
 	case errors.As(err, &nerr) && nerr.Timeout():
 		return fmt.Errorf("%s %s: %w: timed out", op, ref, ErrUnreachable)
 	case isVerifyError(err):
-		return fmt.Errorf("%s %s: %w: a blob does not match its digest (%v)", op, ref, ErrCorrupt, err)
+		return remoteError{fmt.Sprintf("%s %s: %s: a blob does not match its digest (%s)", op, ref, ErrCorrupt, err), errors.Join(ErrCorrupt, err)}
 	}
-	return fmt.Errorf("%s %s: %w", op, ref, err)
+	return remoteError{fmt.Sprintf("%s %s: %s", op, ref, err), err}
 }
+
+// remoteError is an error whose text comes partly from a registry: it is
+// shown stripped of control characters and cut short.
+type remoteError struct {
+	msg string
+	err error
+}
+
+func (e remoteError) Error() string { return limits.Text(e.msg, limits.ErrorText) }
+func (e remoteError) Unwrap() error { return e.err }
 
 func isDNS(err error) bool {
 	var d *net.DNSError

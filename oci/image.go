@@ -8,6 +8,8 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // WriteImage stores every blob of img and tags it. An empty tag stores the
@@ -79,7 +81,7 @@ func (s *Store) Image(name string) (v1.Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := s.readBlob(desc.Digest)
+	raw, err := s.readBlob(desc.Digest, limits.Manifest)
 	if err != nil {
 		return nil, fmt.Errorf("reading manifest of %s: %w", name, err)
 	}
@@ -89,6 +91,9 @@ func (s *Store) Image(name string) (v1.Image, error) {
 	}
 	if !m.MediaType.IsImage() && m.MediaType != "" {
 		return nil, fmt.Errorf("%s is a %s, not an image manifest", name, m.MediaType)
+	}
+	if err := checkManifest(m); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return partial.CompressedToImage(&storeImage{s: s, raw: raw, m: m})
 }
@@ -111,8 +116,10 @@ type storeImage struct {
 
 var _ partial.CompressedImageCore = (*storeImage)(nil)
 
-func (i *storeImage) RawConfigFile() ([]byte, error) { return i.s.readBlob(i.m.Config.Digest) }
-func (i *storeImage) RawManifest() ([]byte, error)   { return i.raw, nil }
+func (i *storeImage) RawConfigFile() ([]byte, error) {
+	return i.s.readBlob(i.m.Config.Digest, limits.Config)
+}
+func (i *storeImage) RawManifest() ([]byte, error) { return i.raw, nil }
 
 func (i *storeImage) MediaType() (types.MediaType, error) {
 	if i.m.MediaType == "" {

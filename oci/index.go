@@ -10,6 +10,8 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // refName is the OCI annotation that names a manifest in index.json.
@@ -103,7 +105,7 @@ func (s *Store) Resolve(name string) (v1.Descriptor, error) {
 		}
 	}
 	if h, err := v1.NewHash(name); err == nil && s.HasBlob(h) {
-		b, err := s.readBlob(h)
+		b, err := s.readBlob(h, limits.Manifest)
 		if err != nil {
 			return v1.Descriptor{}, err
 		}

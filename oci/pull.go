@@ -6,10 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // PullPolicy says when Pull may use the network.
@@ -68,10 +74,17 @@ func (s *Store) Pull(ctx context.Context, r *Remote, ref string, platform v1.Pla
 	if err != nil {
 		return nil, err
 	}
+	m, err := img.Manifest()
+	if err != nil {
+		return nil, explain("pulling", tag, err)
+	}
+	if err := checkManifest(m); err != nil {
+		return nil, explain("pulling", tag, err)
+	}
 	if err := s.checkPlatform(img, platform, tag); err != nil {
 		return nil, err
 	}
-	if err := s.fetch(img, r.updates("pulling "+tag)); err != nil {
+	if err := s.fetch(ctx, img, r.updates("pulling "+tag)); err != nil {
 		return nil, explain("pulling", tag, err)
 	}
 	desc, err := s.WriteImage(img, tag)
@@ -85,9 +98,53 @@ func (s *Store) Pull(ctx context.Context, r *Remote, ref string, platform v1.Pla
 	return &Pulled{Image: stored, Ref: pref, Digest: desc.Digest, Fetched: true}, nil
 }
 
+// checkManifest refuses an image whose manifest asks for more than wisp
+// fetches: a config or layers over their limits, too many layers, or
+// blobs of kinds wisp does not read. It runs before any blob is fetched,
+// and on every image read from the store.
+func checkManifest(m *v1.Manifest) error {
+	if err := limits.Check("its config blob", m.Config.Size, limits.Config); err != nil {
+		return err
+	}
+	if err := limits.Count("its layer count", len(m.Layers), limits.Layers, "layers"); err != nil {
+		return err
+	}
+	switch m.Config.MediaType {
+	case types.OCIConfigJSON, types.DockerConfigJSON:
+	default:
+		return fmt.Errorf("its config is a %q, not an image config", limits.Text(string(m.Config.MediaType), 100))
+	}
+	total := limits.Budget{What: "its layers together", Limit: limits.Image}
+	for i, l := range m.Layers {
+		if !l.MediaType.IsLayer() || l.MediaType == types.DockerForeignLayer || l.MediaType == types.OCIRestrictedLayer || l.MediaType == types.OCIUncompressedRestrictedLayer {
+			return fmt.Errorf("its layer %d is a %q, not a tar layer wisp can read", i, limits.Text(string(l.MediaType), 100))
+		}
+		if l.Size < 0 {
+			return fmt.Errorf("its layer %d has a negative size", i)
+		}
+		if err := limits.Check(fmt.Sprintf("its layer %d (%s)", i, l.Digest), l.Size, limits.Layer); err != nil {
+			return err
+		}
+		if err := total.Spend(l.Size); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fetchAttempts is how often a blob is fetched before its error stands:
+// a connection reset mid-blob, a truncated or damaged body may be the
+// network's, not the registry's. Between attempts wisp waits
+// fetchBackoff, then three times that.
+var (
+	fetchAttempts = 3
+	fetchBackoff  = time.Second
+)
+
 // fetch stores the blobs of img the store lacks, reporting bytes on
-// updates (closed at the end) if it is not nil.
-func (s *Store) fetch(img v1.Image, updates chan<- v1.Update) error {
+// updates (closed at the end) if it is not nil. Each is read no further
+// than its descriptor's size and verified before it is kept.
+func (s *Store) fetch(ctx context.Context, img v1.Image, updates chan<- v1.Update) error {
 	if updates != nil {
 		defer close(updates)
 	}
@@ -110,24 +167,61 @@ func (s *Store) fetch(img v1.Image, updates chan<- v1.Update) error {
 	}
 	for _, l := range missing {
 		d, _ := l.Digest()
-		rc, err := l.Compressed()
-		if err != nil {
-			return err
-		}
-		var src io.Reader = rc
-		if updates != nil {
-			src = &progressReader{r: rc, f: func(n int64) {
-				done += n
-				updates <- v1.Update{Total: total, Complete: done}
-			}}
-		}
-		err = s.WriteBlob(d, src)
-		rc.Close()
+		size, _ := l.Size()
+		start := done
+		err := retry(ctx, func() error {
+			done = start
+			rc, err := l.Compressed()
+			if err != nil {
+				return err
+			}
+			defer rc.Close()
+			var src io.Reader = limits.Reader(rc, "blob "+d.String(), size)
+			if updates != nil {
+				src = &progressReader{r: src, f: func(n int64) {
+					done += n
+					updates <- v1.Update{Total: total, Complete: done}
+				}}
+			}
+			return s.WriteBlob(d, src)
+		})
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// retry runs f up to fetchAttempts times while it fails in a way that
+// another attempt may mend.
+func retry(ctx context.Context, f func() error) error {
+	wait := fetchBackoff
+	for attempt := 1; ; attempt++ {
+		err := f()
+		if err == nil || attempt == fetchAttempts || !transient(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait *= 3
+	}
+}
+
+// transient reports whether err may go away on its own: not a refusal
+// (4xx), a limit, a policy or a cancellation.
+func transient(err error) bool {
+	var terr *transport.Error
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, limits.ErrTooLarge), errors.Is(err, ErrPlainHTTP):
+		return false
+	case errors.As(err, &terr):
+		return terr.StatusCode >= 500 || terr.StatusCode == http.StatusRequestTimeout || terr.StatusCode == http.StatusTooManyRequests
+	}
+	return true
 }
 
 type progressReader struct {
@@ -162,6 +256,9 @@ func (r *Remote) image(ctx context.Context, ref name.Reference, platform v1.Plat
 		if err != nil {
 			return nil, explain("pulling", ref.Name(), err)
 		}
+		if err := limits.Count("its index", len(im.Manifests), limits.IndexManifests, "images"); err != nil {
+			return nil, explain("pulling", ref.Name(), err)
+		}
 		var have []string
 		for _, m := range im.Manifests {
 			if m.Platform != nil && matches(platform, *m.Platform) {
@@ -193,7 +290,7 @@ func (s *Store) checkPlatform(img v1.Image, want v1.Platform, ref string) error 
 	if err != nil {
 		return explain("pulling", ref, err)
 	}
-	raw, err := s.readBlob(m.Config.Digest)
+	raw, err := s.readBlob(m.Config.Digest, limits.Config)
 	if err != nil {
 		raw, err = img.RawConfigFile()
 	}

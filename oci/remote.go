@@ -2,7 +2,6 @@ package oci
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -16,24 +15,42 @@ import (
 )
 
 // Remote talks to OCI registries through go-containerregistry, with
-// wisp's transport policy: plain HTTP only to loopback registries unless
-// insecure, credentials from the Docker config and credential helpers,
-// retries with backoff on 408/429/5xx and connection resets, and timeouts
-// on every connection.
+// wisp's transport policy (guard.go): plain HTTP only to loopback
+// registries and to those named insecure, credentials never over plain
+// HTTP to another machine, bounded responses, a timeout on silent
+// connections; credentials from the Docker config and credential helpers;
+// retries with backoff on 408/429/5xx and connection resets.
 type Remote struct {
-	insecure  bool
-	keychain  authn.Keychain
-	transport http.RoundTripper
-	progress  func(what string) chan<- v1.Update
-	userAgent string
+	insecure    map[string]bool // registries (host or host:port) allowed HTTP and unverified TLS
+	insecureAll bool
+	keychain    authn.Keychain
+	transport   http.RoundTripper
+	idle        time.Duration
+	progress    func(what string) chan<- v1.Update
+	userAgent   string
 }
 
 // RemoteOption configures a Remote.
 type RemoteOption func(*Remote)
 
-// WithInsecure allows plain HTTP and unverified TLS to any registry. The
-// default is false: TLS is required except for loopback registries.
-func WithInsecure(b bool) RemoteOption { return func(r *Remote) { r.insecure = b } }
+// WithInsecureRegistry allows plain HTTP and unverified TLS to the named
+// registries (host or host:port, as in a reference). Credentials are
+// still never sent to them over plain HTTP unless they are on this
+// machine. The default is none: TLS is required but for loopback.
+func WithInsecureRegistry(hosts ...string) RemoteOption {
+	return func(r *Remote) {
+		if r.insecure == nil {
+			r.insecure = map[string]bool{}
+		}
+		for _, h := range hosts {
+			r.insecure[h] = true
+		}
+	}
+}
+
+// WithInsecure allows plain HTTP and unverified TLS to every registry.
+// The default is false.
+func WithInsecure(b bool) RemoteOption { return func(r *Remote) { r.insecureAll = b } }
 
 // WithKeychain sets where credentials come from. The default is
 // authn.DefaultKeychain (DOCKER_CONFIG, ~/.docker/config.json, helpers).
@@ -46,6 +63,13 @@ func WithTransport(t http.RoundTripper) RemoteOption { return func(r *Remote) { 
 // WithUserAgent sets the User-Agent. The default is ggcr's.
 func WithUserAgent(ua string) RemoteOption { return func(r *Remote) { r.userAgent = ua } }
 
+// WithTimeout sets how long a connection may stay silent (no response
+// header, no body byte) before the request fails. The default is 60 s.
+func WithTimeout(d time.Duration) RemoteOption { return func(r *Remote) { r.idle = d } }
+
+// DefaultTimeout is WithTimeout's default.
+const DefaultTimeout = 60 * time.Second
+
 // Retry policy (ggcr's mechanism, wisp's numbers): 1 s, 3 s, 9 s.
 var retryBackoff = remote.Backoff{Duration: time.Second, Factor: 3, Jitter: 0.1, Steps: 4}
 
@@ -56,26 +80,33 @@ var retryStatus = []int{
 
 // NewRemote returns a Remote.
 func NewRemote(opts ...RemoteOption) *Remote {
-	r := &Remote{keychain: authn.DefaultKeychain}
+	r := &Remote{keychain: authn.DefaultKeychain, idle: DefaultTimeout}
 	for _, o := range opts {
 		o(r)
 	}
+	secure, insecure := r.transport, r.transport
 	if r.transport == nil {
-		r.transport = defaultTransport(r.insecure)
+		secure, insecure = defaultTransport(false, r.idle), defaultTransport(true, r.idle)
 	}
-	r.transport = &schemeGuard{next: r.transport, insecure: r.insecure}
+	r.transport = &guard{secure: secure, insecure: insecure, remote: r}
 	return r
 }
 
-func defaultTransport(insecure bool) *http.Transport {
+func defaultTransport(skipVerify bool, idle time.Duration) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.DialContext = (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	t.TLSHandshakeTimeout = 15 * time.Second
-	t.ResponseHeaderTimeout = 60 * time.Second
-	if insecure {
+	t.ResponseHeaderTimeout = idle
+	if skipVerify {
 		t.TLSClientConfig.InsecureSkipVerify = true
 	}
 	return t
+}
+
+// isInsecure reports whether a registry host may be reached over plain
+// HTTP and with unverified TLS.
+func (r *Remote) isInsecure(host string) bool {
+	return r.insecureAll || r.insecure[host] || r.insecure[strings.ToLower(host)]
 }
 
 // WithProgress asks f for a channel for each pull or push ("pulling REF");
@@ -110,15 +141,16 @@ func (r *Remote) options(ctx context.Context, updates chan<- v1.Update) []remote
 }
 
 // ParseRef parses an image reference. Registries other than loopback ones
-// are reached over TLS unless the Remote is insecure.
+// are reached over TLS unless they are insecure.
 func (r *Remote) ParseRef(s string) (name.Reference, error) {
-	var opts []name.Option
-	if r.insecure {
-		opts = append(opts, name.Insecure)
-	}
-	ref, err := name.ParseReference(s, opts...)
+	ref, err := name.ParseReference(s)
 	if err != nil {
 		return nil, fmt.Errorf("%q is not an image reference: %w", s, err)
+	}
+	if r.isInsecure(ref.Context().RegistryStr()) {
+		if ref, err = name.ParseReference(s, name.Insecure); err != nil {
+			return nil, fmt.Errorf("%q is not an image reference: %w", s, err)
+		}
 	}
 	return ref, nil
 }
@@ -136,22 +168,4 @@ func IsLoopback(host string) bool {
 	}
 	ip := net.ParseIP(h)
 	return ip != nil && ip.IsLoopback()
-}
-
-// ErrPlainHTTP is returned for a plain HTTP request to a registry that is
-// not on this machine, without WithInsecure.
-var ErrPlainHTTP = errors.New("plain HTTP refused")
-
-// schemeGuard refuses plain HTTP to non-loopback hosts: ggcr also falls
-// back to HTTP for RFC 1918 and .local registries, wisp does not.
-type schemeGuard struct {
-	next     http.RoundTripper
-	insecure bool
-}
-
-func (g *schemeGuard) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL.Scheme == "http" && !g.insecure && !IsLoopback(req.URL.Host) {
-		return nil, fmt.Errorf("%w to %s: registries not on this machine need TLS (pass --insecure to allow HTTP)", ErrPlainHTTP, req.URL.Host)
-	}
-	return g.next.RoundTrip(req)
 }

@@ -12,6 +12,8 @@ import (
 	"runtime/pprof"
 	"strings"
 	"syscall"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // version is set by the Makefile (-X main.version=…).
@@ -68,8 +70,10 @@ func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	g.progress.wait()
 	g.close()
 	if err != nil {
+		// Errors quote outside input (file names, labels, registry
+		// messages): each line is printed without control characters.
 		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintln(stderr, "wisp: "+line)
+			fmt.Fprintln(stderr, "wisp: "+limits.Text(line, 4096))
 		}
 		return 1
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -12,11 +14,14 @@ import (
 
 // globals are the flags every command shares.
 type globals struct {
-	cache    string
-	insecure bool
-	pull     string
-	progress *progress
-	opened   []*oci.Store // closed when the command ends
+	cache            string
+	insecure         bool
+	insecureRegistry []string
+	registryTimeout  time.Duration
+	pull             string
+	progress         *progress
+	opened           []*oci.Store // closed when the command ends
+	warnedInsecure   bool
 }
 
 func newRoot() (*cobra.Command, *globals) {
@@ -35,7 +40,8 @@ References: a name whose first component is a registry host (with a dot or
 a port, or localhost), like ghcr.io/org/svc:1.4 or localhost:5000/base:6.1,
 is a registry reference; anything else is a local store tag or a file.
 Registries on this machine may use plain HTTP; others need TLS unless
---insecure. Credentials come from the Docker config (DOCKER_CONFIG,
+named with --insecure-registry, and credentials are never sent to them
+over plain HTTP. Credentials come from the Docker config (DOCKER_CONFIG,
 ~/.docker/config.json) and its credential helpers.`,
 		Version:       version,
 		SilenceUsage:  true,
@@ -43,7 +49,9 @@ Registries on this machine may use plain HTTP; others need TLS unless
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.cache, "cache", oci.DefaultDir(), "local store directory (env WISP_CACHE)")
-	pf.BoolVar(&g.insecure, "insecure", false, "allow plain HTTP and unverified TLS to any registry")
+	pf.StringArrayVar(&g.insecureRegistry, "insecure-registry", nil, "allow plain HTTP and unverified TLS to this registry, as HOST or HOST:PORT (repeatable); credentials still never go over plain HTTP")
+	pf.BoolVar(&g.insecure, "insecure", false, "allow plain HTTP and unverified TLS to every registry (prefer --insecure-registry)")
+	pf.DurationVar(&g.registryTimeout, "registry-timeout", oci.DefaultTimeout, "give up on a registry that sends nothing for this long")
 	pf.StringVar(&g.pull, "pull", "missing", "when to fetch bases, inits and appliances: missing, always or never (binary images are resolved on every build unless never)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see wisp %s --help)", err, c.Name())
@@ -78,7 +86,17 @@ func (g *globals) sources() (build.Sources, error) {
 	if err != nil {
 		return build.Sources{}, fmt.Errorf("--pull: %w", err)
 	}
-	r := oci.NewRemote(oci.WithInsecure(g.insecure), oci.WithUserAgent("wisp/"+version), oci.WithProgress(g.progress.channel))
+	for _, h := range g.insecureRegistry {
+		if h == "" || strings.ContainsAny(h, "/ ") {
+			return build.Sources{}, fmt.Errorf("--insecure-registry %q: want a registry as HOST or HOST:PORT, like 10.0.0.5:5000", h)
+		}
+	}
+	if g.insecure && !g.warnedInsecure {
+		fmt.Fprintln(g.progress.w, "warning: --insecure allows plain HTTP and unverified TLS to every registry this command reaches; name the one that needs it with --insecure-registry HOST")
+		g.warnedInsecure = true
+	}
+	r := oci.NewRemote(oci.WithInsecure(g.insecure), oci.WithInsecureRegistry(g.insecureRegistry...), oci.WithTimeout(g.registryTimeout),
+		oci.WithUserAgent("wisp/"+version), oci.WithProgress(g.progress.channel))
 	return build.Sources{Store: s, Remote: r, Pull: policy}, nil
 }
 
