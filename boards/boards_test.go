@@ -2,6 +2,8 @@ package boards
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -23,6 +25,18 @@ func TestEmbeddedProfilesParse(t *testing.T) {
 	}
 	if p.QEMU == nil || p.QEMU.Binary != "qemu-system-x86_64" {
 		t.Errorf("qemu = %+v, want qemu-system-x86_64", p.QEMU)
+	}
+}
+
+// TestLookupReadsNoFile: a board named by an image label or a wisp.json
+// never makes wisp read a file, even one that exists.
+func TestLookupReadsNoFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "board.json")
+	os.WriteFile(file, []byte(`{}`), 0o644)
+	for _, name := range []string{file, "board.json", "../board.json"} {
+		if _, err := Lookup(name); !errors.Is(err, ErrProfileFile) {
+			t.Errorf("Lookup(%q) = %v, want ErrProfileFile", name, err)
+		}
 	}
 }
 
@@ -66,7 +80,9 @@ func TestBoardFacts(t *testing.T) {
 }
 
 func TestParseRejects(t *testing.T) {
-	const ok = `"name":"x","platform":{"os":"linux","architecture":"arm64"},"pageSize":4096,"kernel":{"file":"Image"},"qemu":{"binary":"q","machine":"virt","memoryMiB":64}`
+	const ok = `"name":"x","platform":{"os":"linux","architecture":"arm64"},"pageSize":4096,"kernel":{"file":"Image"},"qemu":{"machine":"virt","memoryMiB":64}`
+	const head = `"platform":{"os":"linux","architecture":"arm64"},"pageSize":4096`
+	qemu := func(q string) string { return `{"name":"x",` + head + `,"kernel":{"file":"Image"},"qemu":{` + q + `}}` }
 	for _, tt := range []struct {
 		name, json, want string
 	}{
@@ -76,6 +92,20 @@ func TestParseRejects(t *testing.T) {
 		{"page size not a power of two", `{"name":"x","platform":{"os":"linux","architecture":"arm64"},"pageSize":4000,"kernel":{"file":"k"}}`, `pageSize 4000`},
 		{"no way to boot", `{"name":"x","platform":{"os":"linux","architecture":"arm64"},"pageSize":4096,"kernel":{"file":"k"}}`, `neither qemu nor disk`},
 		{"trailing data", `{` + ok + `} {}`, `trailing data`},
+		{"a QEMU binary", qemu(`"binary":"/tmp/evil.sh","machine":"virt","memoryMiB":64`), `unknown field "binary"`},
+		{"QEMU arguments", qemu(`"machine":"virt","memoryMiB":64,"args":["-netdev","tap,script=/tmp/evil.sh"]`), `only wisp's built-in profiles may pass arguments to QEMU`},
+		{"machine options", qemu(`"machine":"virt,dumpdtb=/etc/passwd","memoryMiB":64`), `qemu.machine "virt,dumpdtb=/etc/passwd" is not a QEMU machine name`},
+		{"cpu options", qemu(`"machine":"virt","cpu":"max,x=y","memoryMiB":64`), `qemu.cpu "max,x=y"`},
+		{"nic reading a host file", qemu(`"machine":"virt","memoryMiB":64,"nic":"virtio-net-pci,romfile=/root/.ssh/id_rsa"`), `qemu.nic "virtio-net-pci,romfile=/root/.ssh/id_rsa" is not a QEMU device name`},
+		{"absurd memory", qemu(`"machine":"virt","memoryMiB":10000000`), `qemu.memoryMiB 10000000`},
+		{"name is a path", `{"name":"../../.bashrc",` + head + `,"kernel":{"file":"Image"},"qemu":{"machine":"virt","memoryMiB":64}}`, `name "../../.bashrc" is not a board name`},
+		{"name of a built-in board", `{"name":"qemu-arm64",` + head + `,"kernel":{"file":"Image"},"qemu":{"machine":"virt","memoryMiB":64}}`, `is a built-in board's`},
+		{"kernel file is a path", `{"name":"x",` + head + `,"kernel":{"file":"../init"},"qemu":{"machine":"virt","memoryMiB":64}}`, `kernel.file "../init" is not a plain file name`},
+		{"dtb is a path", `{"name":"x",` + head + `,"kernel":{"file":"Image"},"dtb":["a/b.dtb"],"qemu":{"machine":"virt","memoryMiB":64}}`, `dtb "a/b.dtb"`},
+		{"cmdline with a newline", `{"name":"x",` + head + `,"kernel":{"file":"Image","cmdline":"quiet\ninit=/bin/sh"},"qemu":{"machine":"virt","memoryMiB":64}}`, `kernel.cmdline holds control characters`},
+		{"config.txt line with a newline", `{"name":"x",` + head + `,"ramMiB":512,"kernel":{"file":"Image"},"firmwareConfig":["a=1\nkernel=evil"],"disk":{"bootPartitionMiB":64}}`, `firmwareConfig line`},
+		{"module name is a path", `{"name":"x",` + head + `,"kernel":{"file":"Image"},"modules":["../../init"],"qemu":{"machine":"virt","memoryMiB":64}}`, `module "../../init"`},
+		{"firmware pattern leaves the partition", `{"name":"x",` + head + `,"ramMiB":512,"kernel":{"file":"Image"},"disk":{"bootPartitionMiB":64,"firmware":["../x"]}}`, `disk.firmware "../x"`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("my-board.json", strings.NewReader(tt.json))

@@ -10,8 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 //go:embed profiles/*.json
@@ -20,10 +23,27 @@ var embedded embed.FS
 // ErrUnknownBoard is returned by Lookup for a name with no profile.
 var ErrUnknownBoard = errors.New("unknown board")
 
-// Parse decodes one profile. Unknown fields are rejected; name is used in
-// error messages (usually the file name).
+// ErrProfileFile is returned by Lookup for a name that is a profile
+// file: files are read only when the user names one on the command
+// line (Load), never because an image label or a wisp.json says so.
+var ErrProfileFile = errors.New("a board profile file is only read when named on the command line")
+
+// Parse decodes a profile file the user named (see Load): unknown fields
+// are rejected, every value is checked, and it may not pass arguments to
+// QEMU. name is used in error messages (usually the file name).
 func Parse(name string, r io.Reader) (*Profile, error) {
-	dec := json.NewDecoder(r)
+	p, err := parse(name, r, userFile)
+	if err != nil {
+		return nil, err
+	}
+	if slices.Contains(Names(), p.Name) {
+		return nil, fmt.Errorf("board profile %s: name %q is a built-in board's; give the board a name of its own", name, p.Name)
+	}
+	return p, nil
+}
+
+func parse(name string, r io.Reader, from trust) (*Profile, error) {
+	dec := json.NewDecoder(limits.Reader(r, "board profile "+name, limits.Profile))
 	dec.DisallowUnknownFields()
 	var p Profile
 	if err := dec.Decode(&p); err != nil {
@@ -32,19 +52,20 @@ func Parse(name string, r io.Reader) (*Profile, error) {
 	if dec.More() {
 		return nil, fmt.Errorf("board profile %s: trailing data after the JSON object", name)
 	}
-	if err := p.validate(); err != nil {
+	if err := p.validate(from); err != nil {
 		return nil, fmt.Errorf("board profile %s: %w", name, err)
 	}
 	return &p, nil
 }
 
-// Load reads a profile from a file.
+// Load reads a profile from a file the user named on the command line.
 func Load(file string) (*Profile, error) {
-	b, err := os.ReadFile(file)
+	f, err := os.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("reading board profile: %w", err)
 	}
-	return Parse(file, bytes.NewReader(b))
+	defer f.Close()
+	return Parse(file, f)
 }
 
 // All returns the embedded profiles, sorted by name.
@@ -59,7 +80,7 @@ func All() ([]*Profile, error) {
 		if err != nil {
 			return nil, err
 		}
-		p, err := Parse(f, bytes.NewReader(b))
+		p, err := parse(f, bytes.NewReader(b), builtIn)
 		if err != nil {
 			return nil, err
 		}
@@ -82,12 +103,9 @@ func Names() []string {
 	return names
 }
 
-// Lookup returns the embedded profile called name, or, if name ends in
-// .json, the profile in that file.
+// Lookup returns the built-in profile called name. It never reads a
+// file: a name that looks like one is refused with ErrProfileFile.
 func Lookup(name string) (*Profile, error) {
-	if strings.HasSuffix(name, ".json") {
-		return Load(name)
-	}
 	ps, err := All()
 	if err != nil {
 		return nil, err
@@ -96,6 +114,9 @@ func Lookup(name string) (*Profile, error) {
 		if p.Name == name {
 			return p, nil
 		}
+	}
+	if strings.HasSuffix(name, ".json") || strings.Contains(name, "/") {
+		return nil, fmt.Errorf("board %q: %w (--target FILE)", name, ErrProfileFile)
 	}
 	return nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownBoard, name, strings.Join(Names(), ", "))
 }

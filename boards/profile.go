@@ -1,7 +1,5 @@
 package boards
 
-import "fmt"
-
 // Profile describes one board, as a file of boards/profiles/ holds it;
 // each field says what it is for.
 type Profile struct {
@@ -80,10 +78,14 @@ type Disk struct {
 	Firmware []string `json:"firmware,omitempty"`
 }
 
-// QEMU holds the settings to boot the board in QEMU.
+// QEMU holds the settings to boot the board in QEMU. Which QEMU runs is
+// not a setting: it follows from the platform (qemuSystems), so that no
+// profile can name a program for wisp to start.
 type QEMU struct {
-	Binary    string `json:"binary"`
-	Package   string `json:"package,omitempty"` // Debian package providing Binary
+	Binary  string `json:"-"` // qemu-system-<arch>, from the platform
+	Package string `json:"-"` // the Debian package providing Binary
+	// Machine, CPU and NIC are QEMU model names; NIC may add
+	// ",romfile=" (no option ROM) and nothing else.
 	Machine   string `json:"machine"`
 	CPU       string `json:"cpu,omitempty"`
 	MemoryMiB int    `json:"memoryMiB"`
@@ -92,8 +94,18 @@ type QEMU struct {
 	// is on (the Pi's mini UART is the second one); the others get null.
 	ConsoleSerial int `json:"consoleSerial,omitempty"`
 	// DTB passes the board's first device tree to QEMU (-dtb).
-	DTB  bool     `json:"dtb,omitempty"`
+	DTB bool `json:"dtb,omitempty"`
+	// Args are more QEMU arguments. Only wisp's own profiles may set
+	// them: QEMU options can read and write host files and run programs.
 	Args []string `json:"args,omitempty"`
+}
+
+// qemuSystems names the QEMU system emulator of each architecture and
+// the Debian package that provides it.
+var qemuSystems = map[string]struct{ binary, pkg string }{
+	"amd64":   {"qemu-system-x86_64", "qemu-system-x86"},
+	"arm64":   {"qemu-system-aarch64", "qemu-system-arm"},
+	"riscv64": {"qemu-system-riscv64", "qemu-system-misc"},
 }
 
 // Memory is the RAM the board boots with: QEMU's, else the board's.
@@ -102,44 +114,4 @@ func (p *Profile) Memory() int {
 		return p.QEMU.MemoryMiB
 	}
 	return p.RAMMiB
-}
-
-// validate checks that the profile is usable. QEMU boards need the QEMU
-// section, disk boards the disk section.
-func (p *Profile) validate() error {
-	switch {
-	case p.Name == "":
-		return fmt.Errorf("name is empty")
-	case p.Platform.OS != "linux":
-		return fmt.Errorf("platform.os is %q, only \"linux\" is supported", p.Platform.OS)
-	case GOARCH(p.Platform.Architecture) == "":
-		return fmt.Errorf("platform.architecture %q is not one of amd64, arm64, riscv64", p.Platform.Architecture)
-	case p.PageSize <= 0 || p.PageSize&(p.PageSize-1) != 0:
-		return fmt.Errorf("pageSize %d is not a power of two", p.PageSize)
-	case p.Kernel.File == "":
-		return fmt.Errorf("kernel.file is empty")
-	case p.Kernel.Format != "" && p.Kernel.Format != "elf":
-		return fmt.Errorf("kernel.format %q is not \"elf\" or empty", p.Kernel.Format)
-	case p.InitrdCompression != "" && p.InitrdCompression != "gzip" && p.InitrdCompression != "none":
-		return fmt.Errorf("initrdCompression %q is not \"gzip\", \"none\" or empty", p.InitrdCompression)
-	case p.QEMU == nil && p.Disk == nil:
-		return fmt.Errorf("neither qemu nor disk is set: the board cannot be booted")
-	case p.QEMU != nil && (p.QEMU.Binary == "" || p.QEMU.Machine == "" || p.QEMU.MemoryMiB <= 0):
-		return fmt.Errorf("qemu needs binary, machine and memoryMiB")
-	case p.QEMU != nil && p.QEMU.DTB && len(p.DTBs) == 0:
-		return fmt.Errorf("qemu.dtb is set but the board has no dtb")
-	case p.Disk != nil && (p.Disk.BootPartitionMiB <= 0 || p.RAMMiB <= 0):
-		return fmt.Errorf("a disk board needs disk.bootPartitionMiB and ramMiB")
-	}
-	return nil
-}
-
-// GOARCH maps an OCI architecture to the Go architecture wisp supports, or
-// "" if it is not supported.
-func GOARCH(arch string) string {
-	switch arch {
-	case "amd64", "arm64", "riscv64":
-		return arch
-	}
-	return ""
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/layers"
+	"github.com/wispboot/wisp/limits"
 	"github.com/wispboot/wisp/oci"
 )
 
@@ -43,12 +44,16 @@ func LoadAppliance(ctx context.Context, src Sources, ref string, board *boards.P
 	if l[layers.LabelKind] != layers.KindAppliance {
 		return nil, fmt.Errorf("%s: %w (its dev.wisp.kind label is %q)", ref, ErrNotAppliance, l[layers.LabelKind])
 	}
+	// The label is the image's word: it may only name a built-in board
+	// (boards.Lookup reads no file); a custom board's profile comes from
+	// the command line.
+	label := limits.Text(l[layers.LabelBoard], 100)
 	if board == nil {
 		if board, err = boards.Lookup(l[layers.LabelBoard]); err != nil {
-			return nil, fmt.Errorf("%s was built for board %q: %w", ref, l[layers.LabelBoard], err)
+			return nil, fmt.Errorf("%s was built for board %q, which is not built into wisp: pass its profile with --target FILE.json", ref, label)
 		}
 	} else if board.Name != l[layers.LabelBoard] {
-		return nil, fmt.Errorf("%s was built for board %q, not %s", ref, l[layers.LabelBoard], board.Name)
+		return nil, fmt.Errorf("%s was built for board %q, not %s", ref, label, board.Name)
 	}
 	return &Appliance{Image: img, Ref: used, Board: board}, nil
 }

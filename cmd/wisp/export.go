@@ -28,13 +28,13 @@ rebuilt; the files are those of the image's layers.`,
 			if err != nil {
 				return err
 			}
-			var board *boards.Profile
+			var p *boards.Profile
 			if target != "" {
-				if board, err = boards.Lookup(target); err != nil {
-					return fmt.Errorf("--target: %w", err)
+				if p, err = board(target); err != nil {
+					return err
 				}
 			}
-			app, err := build.LoadAppliance(c.Context(), src, args[0], board)
+			app, err := build.LoadAppliance(c.Context(), src, args[0], p)
 			if err != nil {
 				return err
 			}

@@ -100,12 +100,18 @@ func (g *globals) sources() (build.Sources, error) {
 	return build.Sources{Store: s, Remote: r, Pull: policy}, nil
 }
 
-// board looks up --target.
+// board looks up --target: a built-in board, or a profile file the
+// user names here (a name ending in .json), the only way a profile file
+// is ever read.
 func board(name string) (*boards.Profile, error) {
 	if name == "" {
 		return nil, fmt.Errorf("--target is required (one of %v, or a profile .json file)", boards.Names())
 	}
-	p, err := boards.Lookup(name)
+	lookup := boards.Lookup
+	if strings.HasSuffix(name, ".json") {
+		lookup = boards.Load
+	}
+	p, err := lookup(name)
 	if err != nil {
 		return nil, fmt.Errorf("--target: %w", err)
 	}

@@ -79,13 +79,13 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 				if f.binary != "" {
 					return fmt.Errorf("give either an APPLIANCE or --binary, not both")
 				}
-				var board *boards.Profile
+				var p *boards.Profile
 				if f.target != "" {
-					if board, err = boards.Lookup(f.target); err != nil {
-						return fmt.Errorf("--target: %w", err)
+					if p, err = board(f.target); err != nil {
+						return err
 					}
 				}
-				app, err := build.LoadAppliance(c.Context(), src, args[0], board)
+				app, err := build.LoadAppliance(c.Context(), src, args[0], p)
 				if err != nil {
 					return err
 				}
@@ -95,7 +95,7 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 				name, p = app.Ref, app.Board
 			} else {
 				// QEMU user networking's addresses, for boards with a NIC there.
-				if p, err := boards.Lookup(f.target); err == nil && len(f.ip) == 0 && !f.dhcp && p.QEMU != nil && p.QEMU.NIC != "" {
+				if p, err := board(f.target); err == nil && len(f.ip) == 0 && !f.dhcp && p.QEMU != nil && p.QEMU.NIC != "" {
 					f.ip, f.gateway = []string{userNetIP}, []string{userNetGateway}
 					if len(f.dns) == 0 {
 						f.dns = []string{userNetDNS}

@@ -16,6 +16,8 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/wispboot/wisp/boards"
+	"github.com/wispboot/wisp/limits"
 	"github.com/wispboot/wisp/oci"
 )
 
@@ -31,7 +33,6 @@ type wispFile struct {
 	Out           string            `json:"out,omitempty"`
 	Push          string            `json:"push,omitempty"`
 	Pull          string            `json:"pull,omitempty"`
-	Insecure      *bool             `json:"insecure,omitempty"`
 	Hostname      string            `json:"hostname,omitempty"`
 	DHCP          *bool             `json:"dhcp,omitempty"`
 	IP            []string          `json:"ip,omitempty"`
@@ -51,32 +52,60 @@ type wispFile struct {
 	Forward       []string          `json:"forward,omitempty"`
 	Accel         string            `json:"accel,omitempty"`
 	Timeout       string            `json:"timeout,omitempty"`
-	QEMUArgs      []string          `json:"qemuArgs,omitempty"`
 }
 
-// fileFlags maps wisp.json keys to flag names, and says which hold paths
-// (resolved relative to the file unless they are registry references).
+// A wisp.json usually arrives with a cloned repository, so it is trusted
+// only as far as this table says (docs/security.md): it sets the
+// appliance's settings; the files it names stay inside its directory; it
+// names boards only among the built-in ones. What could run a program,
+// read or write elsewhere or weaken transport security is for the
+// command line only (commandLineOnly).
+
+// valueKind is what a wisp.json key holds.
+type valueKind int
+
+const (
+	setting   valueKind = iota // a plain value the flag checks
+	filePath                   // a file or directory inside wisp.json's directory
+	pathOrRef                  // such a path, or a registry reference
+	builtIn                    // a built-in board's name
+	caBundle                   // true (the host's CA bundle) or a path
+)
+
+// fileFlags maps wisp.json keys to flag names and what they hold.
 var fileFlags = map[string]struct {
 	flag string
-	path bool
+	kind valueKind
 }{
-	"target": {"target", true}, "binary": {"binary", true}, "binaryPath": {"binary-path", false},
-	"base": {"base", false}, "init": {"init", false}, "tag": {"tag", false}, "out": {"out", true},
-	"push": {"push", false}, "pull": {"pull", false}, "insecure": {"insecure", false},
-	"hostname": {"hostname", false}, "dhcp": {"dhcp", false}, "ip": {"ip", false},
-	"gateway": {"gateway", false}, "dns": {"dns", false}, "search": {"search", false},
-	"ntp": {"ntp", false}, "user": {"user", false}, "capabilities": {"cap", false},
-	"args": {"arg", false}, "env": {"env", false}, "sysctls": {"sysctl", false},
-	"cmdlineAppend": {"cmdline-append", false}, "tmpSize": {"tmp-size", false},
-	"layers": {"layer", true}, "caCerts": {"ca-certs", true},
-	"forward": {"forward", false}, "accel": {"accel", false}, "timeout": {"timeout", false},
-	"qemuArgs": {"qemu-arg", false},
+	"target": {"target", builtIn}, "binary": {"binary", pathOrRef}, "binaryPath": {"binary-path", setting},
+	"base": {"base", setting}, "init": {"init", setting}, "tag": {"tag", setting}, "out": {"out", filePath},
+	"push": {"push", setting}, "pull": {"pull", setting},
+	"hostname": {"hostname", setting}, "dhcp": {"dhcp", setting}, "ip": {"ip", setting},
+	"gateway": {"gateway", setting}, "dns": {"dns", setting}, "search": {"search", setting},
+	"ntp": {"ntp", setting}, "user": {"user", setting}, "capabilities": {"cap", setting},
+	"args": {"arg", setting}, "env": {"env", setting}, "sysctls": {"sysctl", setting},
+	"cmdlineAppend": {"cmdline-append", setting}, "tmpSize": {"tmp-size", setting},
+	"layers": {"layer", pathOrRef}, "caCerts": {"ca-certs", caBundle},
+	"forward": {"forward", setting}, "accel": {"accel", setting}, "timeout": {"timeout", setting},
+}
+
+// commandLineOnly are keys a wisp.json may not have, with the reason.
+var commandLineOnly = map[string]string{
+	"insecure":         "registry security is decided on the command line (--insecure-registry HOST)",
+	"insecureRegistry": "registry security is decided on the command line (--insecure-registry HOST)",
+	"qemuArgs":         "QEMU arguments can read host files and run programs; give them on the command line (--qemu-arg)",
+	"cache":            "the store is chosen on the command line (--cache)",
 }
 
 // readWispFile decodes wisp.json strictly: an unknown key or a value of
 // the wrong type is an error naming its JSON path.
 func readWispFile(file string) (map[string]any, error) {
-	b, err := os.ReadFile(file)
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("-f: %w", err)
+	}
+	b, err := limits.ReadAll(f, file, limits.Profile)
+	f.Close()
 	if err != nil {
 		return nil, fmt.Errorf("-f: %w", err)
 	}
@@ -84,7 +113,10 @@ func readWispFile(file string) (map[string]any, error) {
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, jsonError(err))
 	}
-	for k := range raw {
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
+		if why, ok := commandLineOnly[k]; ok {
+			return nil, fmt.Errorf("%s: $.%s is not allowed in wisp.json: %s", file, k, why)
+		}
 		if _, ok := fileFlags[k]; !ok {
 			return nil, fmt.Errorf("%s: unknown key $.%s (see docs/wisp.schema.json)", file, k)
 		}
@@ -145,10 +177,11 @@ func applyWispFile(fs *pflag.FlagSet, file string) error {
 			continue // a flag of the other command (run's --forward in build), or given
 		}
 		for _, v := range strs(values[key]) {
-			if m.path && v != "" && !filepath.IsAbs(v) && !oci.IsRegistryRef(v) && !(key == "target" && !strings.HasSuffix(v, ".json")) {
-				v = filepath.Join(dir, v)
+			v, err := fileValue(dir, m.kind, v)
+			if err != nil {
+				return fmt.Errorf("%s: $.%s: %w", file, key, err)
 			}
-			if v == "" && key == "caCerts" {
+			if v == "" && m.kind == caBundle {
 				v = fl.NoOptDefVal
 			}
 			if err := fs.Set(m.flag, v); err != nil {
@@ -157,6 +190,74 @@ func applyWispFile(fs *pflag.FlagSet, file string) error {
 		}
 	}
 	return nil
+}
+
+// fileValue checks a wisp.json value of kind and returns what the flag
+// gets: paths joined to the file's directory.
+func fileValue(dir string, kind valueKind, v string) (string, error) {
+	switch {
+	case kind == builtIn:
+		if _, err := boards.Lookup(v); err != nil {
+			return "", fmt.Errorf("%q is not a built-in board (%s): a profile file is used only when named on the command line, --target FILE.json", v, strings.Join(boards.Names(), ", "))
+		}
+		return v, nil
+	case kind == caBundle && v == "", kind == setting:
+		return v, nil
+	case kind == pathOrRef && oci.IsRegistryRef(v):
+		if _, err := os.Lstat(v); err == nil {
+			return "", fmt.Errorf("%q is both a registry reference and a file in the current directory: write a path relative to wisp.json, or name it on the command line", v)
+		}
+		return v, nil
+	}
+	return inside(dir, v)
+}
+
+// inside returns rel joined to dir if it stays there: not absolute, no
+// "..", and no symbolic link on the way that leads out.
+func inside(dir, rel string) (string, error) {
+	clean := filepath.Clean(rel)
+	switch {
+	case rel == "":
+		return "", fmt.Errorf("the path is empty")
+	case filepath.IsAbs(rel):
+		return "", fmt.Errorf("%q is absolute: wisp.json names files inside its own directory; give others on the command line", rel)
+	case clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)):
+		return "", fmt.Errorf("%q leaves wisp.json's directory: give such paths on the command line", rel)
+	}
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return "", err
+	}
+	full := filepath.Join(dir, clean)
+	real, err := realPath(full)
+	if err != nil {
+		return "", err
+	}
+	if r, err := filepath.Rel(root, real); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("%q leads out of wisp.json's directory through a symbolic link (to %s): give such paths on the command line", rel, real)
+	}
+	return full, nil
+}
+
+// realPath resolves the symbolic links of the longest part of p that
+// exists, and keeps the rest as it is (an output directory to be made).
+func realPath(p string) (string, error) {
+	rest := ""
+	for {
+		real, err := filepath.EvalSymlinks(p)
+		if err == nil {
+			return filepath.Join(real, rest), nil
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			return "", err
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return "", err
+		}
+		rest = filepath.Join(filepath.Base(p), rest)
+		p = parent
+	}
 }
 
 // strs flattens a wisp.json value into flag values.

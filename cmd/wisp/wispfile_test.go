@@ -161,3 +161,64 @@ func TestWispFilePrecedence(t *testing.T) {
 		}
 	}
 }
+
+// TestWispFileConfined: what a wisp.json from a cloned repository may
+// not do: name a profile file, pass QEMU arguments, weaken registry
+// security, or reach files outside its directory.
+func TestWispFileConfined(t *testing.T) {
+	outside := t.TempDir()
+	os.WriteFile(filepath.Join(outside, "secret.pem"), []byte("-----BEGIN CERTIFICATE-----"), 0o600)
+	for _, tt := range []struct {
+		name, doc, want string
+	}{
+		{"a profile file as target", `{"target":"board.json"}`, `"board.json" is not a built-in board`},
+		{"a profile file up the tree", `{"target":"../board.json"}`, `is not a built-in board`},
+		{"QEMU arguments", `{"qemuArgs":["-netdev","user,id=n,smb=/"]}`, "$.qemuArgs is not allowed in wisp.json"},
+		{"insecure registries", `{"insecure":true}`, "$.insecure is not allowed in wisp.json"},
+		{"the store", `{"cache":"/tmp/x"}`, "$.cache is not allowed in wisp.json"},
+		{"an absolute binary", `{"binary":"/etc/shadow"}`, `"/etc/shadow" is absolute`},
+		{"a layer up the tree", `{"layers":["../../home/u/.ssh"]}`, `"../../home/u/.ssh" leaves wisp.json's directory`},
+		{"a CA bundle up the tree", `{"caCerts":"../secret.pem"}`, `leaves wisp.json's directory`},
+		{"a binary through a symlink", `{"binary":"link"}`, `"link" leads out of wisp.json's directory through a symbolic link`},
+		{"an output through a symlink", `{"out":"outlink/appliance"}`, `"outlink/appliance" leads out`},
+		{"a layer in a linked directory", `{"layers":["dirlink/secret.pem"]}`, `"dirlink/secret.pem" leads out`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.Symlink(filepath.Join(outside, "secret.pem"), filepath.Join(dir, "link"))
+			os.Symlink(outside, filepath.Join(dir, "outlink"))
+			os.Symlink(outside, filepath.Join(dir, "dirlink"))
+			os.WriteFile(filepath.Join(dir, "board.json"), []byte(`{}`), 0o644)
+			file := filepath.Join(dir, "wisp.json")
+			os.WriteFile(file, []byte(tt.doc), 0o644)
+			fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+			(&buildFlags{}).register(fs)
+			fs.StringArray("qemu-arg", nil, "")
+			fs.String("out", "", "")
+			err := applyWispFile(fs, file)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestWispFileCommandLineWins: a path the file could not name is fine on
+// the command line, which then takes the file's key's place.
+func TestWispFileCommandLineWins(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "wisp.json")
+	os.WriteFile(file, []byte(`{"binary":"/etc/shadow","target":"x.json"}`), 0o644)
+	f := &buildFlags{}
+	fs := pflag.NewFlagSet("build", pflag.ContinueOnError)
+	f.register(fs)
+	if err := fs.Parse([]string{"--binary", "/usr/bin/true", "--target", filepath.Join(dir, "b.json")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := applyWispFile(fs, file); err != nil {
+		t.Fatalf("flags given on the command line: %v", err)
+	}
+	if f.binary != "/usr/bin/true" {
+		t.Errorf("binary = %q", f.binary)
+	}
+}
