@@ -16,6 +16,7 @@ import (
 	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/initrd"
 	"github.com/wispboot/wisp/layers"
+	"github.com/wispboot/wisp/limits"
 	"github.com/wispboot/wisp/oci"
 )
 
@@ -204,7 +205,7 @@ func cmdline(img v1.Image, p *boards.Profile) string {
 // that the initramfs fits in the board's RAM.
 func flatten(ctx context.Context, app *appliance, p *boards.Profile, w io.Writer, s *oci.Store, boot initrd.BootFunc) (*initrd.Stats, error) {
 	bw := bufio.NewWriterSize(ctxWriter{ctx, w}, 1<<20)
-	st, err := writeInitrd(s, app, bw, initrd.Compression(p.InitrdCompression), boot)
+	st, err := writeInitrd(s, app, bw, initrd.Compression(p.InitrdCompression), boot, initramfsBudget(p), bootBudget(p))
 	if err != nil {
 		return nil, fmt.Errorf("writing initrd: %w", err)
 	}
@@ -215,6 +216,15 @@ func flatten(ctx context.Context, app *appliance, p *boards.Profile, w io.Writer
 		return nil, err
 	}
 	return st, nil
+}
+
+// bootBudget bounds the boot files of a board's appliance: what its boot
+// partition holds, or for a QEMU board what a kernel may be.
+func bootBudget(p *boards.Profile) int64 {
+	if p.Disk != nil {
+		return int64(p.Disk.BootPartitionMiB) << 20
+	}
+	return limits.Vmlinux
 }
 
 // replaceWith makes f's content r's, whatever f held.

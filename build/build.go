@@ -19,6 +19,7 @@ import (
 	"github.com/wispboot/wisp/config"
 	"github.com/wispboot/wisp/elfcheck"
 	"github.com/wispboot/wisp/layers"
+	"github.com/wispboot/wisp/limits"
 	"github.com/wispboot/wisp/oci"
 )
 
@@ -109,6 +110,14 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 		}
 		return nil, err
 	}
+	// What goes into the initramfs is bounded by the board's RAM before
+	// it is compressed or flattened: the binary, then the extra layers.
+	budget := initramfsBudget(p)
+	if fi, err := os.Stat(bin.file); err != nil {
+		return nil, fmt.Errorf("binary: %w", err)
+	} else if err := budget.Spend(fi.Size()); err != nil {
+		return nil, fmt.Errorf("binary %s: %w", req.Binary, err)
+	}
 	dest := path.Join("/app", bin.name)
 	app, err := layers.Binary(bin.file, dest)
 	if err != nil {
@@ -117,7 +126,7 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 	// Compressing the app layer is the longest step of a warm build; it
 	// starts now, on its own core, and storing the image waits for it.
 	go app.Layer.Digest()
-	extra, err := src.extraLayers(ctx, req)
+	extra, err := src.extraLayers(ctx, req, budget)
 	if err != nil {
 		return nil, err
 	}
@@ -396,4 +405,16 @@ func baseLayers(base v1.Image, ref string) ([]mutate.Addendum, v1.Layer, error) 
 		return nil, nil, fmt.Errorf("base %s: %w: it lacks a kernel or modules layer", ref, ErrNotBase)
 	}
 	return keep, modules, nil
+}
+
+// initramfsBudget bounds what a board's initramfs holds: while the kernel
+// unpacks it, archive and contents are both in RAM, and the app needs room
+// to run, so its contents alone may take at most half the RAM (fitsRAM
+// then checks the archive too).
+func initramfsBudget(p *boards.Profile) *limits.Budget {
+	ram := int64(p.Memory()) << 20
+	if ram <= 0 {
+		ram = 2 * limits.Image
+	}
+	return &limits.Budget{What: "the initramfs", Why: fmt.Sprintf("half of board %s's %d MiB of RAM", p.Name, ram>>20), Limit: ram / 2}
 }

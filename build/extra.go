@@ -8,23 +8,25 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"github.com/wispboot/wisp/layers"
+	"github.com/wispboot/wisp/limits"
 	"github.com/wispboot/wisp/oci"
 )
 
-// extraLayers makes the --layer and --ca-certs layers, in order.
-func (src Sources) extraLayers(ctx context.Context, req Request) ([]mutate.Addendum, error) {
+// extraLayers makes the --layer and --ca-certs layers, in order, each
+// checked by layers.CheckExtra and spent from the initramfs budget.
+func (src Sources) extraLayers(ctx context.Context, req Request, budget *limits.Budget) ([]mutate.Addendum, error) {
 	var adds []mutate.Addendum
 	for _, l := range req.Layers {
 		fi, err := os.Stat(l)
 		switch {
 		case err == nil && fi.IsDir():
-			add, err := layers.ExtraFromDir(l)
+			add, err := layers.ExtraFromDir(l, budget)
 			if err != nil {
 				return nil, fmt.Errorf("--layer: %w", err)
 			}
 			adds = append(adds, add)
 		case err == nil:
-			add, err := layers.ExtraFromTar(l)
+			add, err := layers.ExtraFromTar(l, budget)
 			if err != nil {
 				return nil, fmt.Errorf("--layer: %w", err)
 			}
@@ -38,8 +40,12 @@ func (src Sources) extraLayers(ctx context.Context, req Request) ([]mutate.Adden
 			if err != nil {
 				return nil, fmt.Errorf("--layer %s: %w", l, err)
 			}
-			for _, layer := range ls {
-				adds = append(adds, layers.ExtraFrom(layer, used))
+			for i, layer := range ls {
+				add, err := layers.ExtraFrom(layer, fmt.Sprintf("%d of %s", i, used), budget)
+				if err != nil {
+					return nil, fmt.Errorf("--layer: %w", err)
+				}
+				adds = append(adds, add)
 			}
 		default:
 			return nil, fmt.Errorf("--layer %s: %w, and it is not a registry reference", l, err)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
@@ -16,6 +17,7 @@ import (
 	"github.com/wispboot/wisp/elfcheck"
 	"github.com/wispboot/wisp/initbin"
 	"github.com/wispboot/wisp/layers"
+	"github.com/wispboot/wisp/limits"
 )
 
 // KindInit labels init images (wisp init push).
@@ -75,25 +77,39 @@ func roleLayer(img v1.Image, role layers.Role) (mutate.Addendum, error) {
 	return mutate.Addendum{}, fmt.Errorf("the image has no layer annotated %s=%s", layers.AnnotationRole, role)
 }
 
+// readInit returns the /init of an init image's layer, which must hold
+// that file and nothing else: the layer is stacked as it is, and anything
+// more would reach the appliance beside wisp's files.
 func readInit(l v1.Layer) ([]byte, error) {
 	rc, err := l.Uncompressed()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	tr := tar.NewReader(rc)
+	tr := tar.NewReader(limits.Reader(rc, "the init layer", limits.Binary))
+	var bin []byte
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
-			return nil, fmt.Errorf("the init layer has no /init")
+			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		if (h.Name == "init" || h.Name == "./init" || h.Name == "/init") && h.Typeflag == tar.TypeReg {
-			return io.ReadAll(io.LimitReader(tr, 64<<20))
+		switch name := path.Clean("/" + h.Name); {
+		case name == "/" && h.Typeflag == tar.TypeDir:
+		case name == "/init" && h.Typeflag == tar.TypeReg && bin == nil:
+			if bin, err = limits.ReadAll(tr, "/init", limits.Binary); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, fmt.Errorf("the init layer holds %s: it may hold /init and nothing else", limits.Text(h.Name, 200))
 		}
 	}
+	if bin == nil {
+		return nil, fmt.Errorf("the init layer has no /init")
+	}
+	return bin, nil
 }
 
 // InitArches are the architectures wisp embeds an init for.

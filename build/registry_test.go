@@ -399,30 +399,46 @@ func TestDefaultBase(t *testing.T) {
 }
 
 // TestExtraLayerFromImage: --layer REF stacks the image's layers, as extra
-// layers, between the init and the app.
+// layers, between the init and the app; an image whose layers would
+// replace what wisp makes (the ko image's /etc/passwd) is refused.
 func TestExtraLayerFromImage(t *testing.T) {
 	reg := newTestRegistry(t)
 	src := reg.sources(t)
+	tz, err := layers.Layer([]layers.File{
+		layers.Bytes("usr/share/zoneinfo/UTC", 0o644, []byte("TZif2")),
+		{Path: "etc/localtime", Mode: os.ModeSymlink | 0o777, Link: "/usr/share/zoneinfo/UTC"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := layers.Layer([]layers.File{layers.Bytes("srv/data/index.html", 0o644, []byte("<p>hi</p>"))})
+	img, err := Compose(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{}, mutate.Addendum{Layer: tz}, mutate.Addendum{Layer: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg.put(t, "tz:1", img)
 	res, err := Build(context.Background(), src, Request{Board: qemuAMD64(t), Binary: reg.ref("app:1"), Base: reg.ref("wisp/base-qemu-amd64:6.1"),
-		InitBinary: []byte("init"), Layers: []string{reg.ref("ko:1")}})
+		InitBinary: []byte("init"), Layers: []string{reg.ref("tz:1")}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	m, _ := manifestOf(t, src, res.Digest)
-	ko := fixture.LayoutImage(t, "app-ko")
-	koLayers, _ := ko.Layers()
 	var roles []string
 	for _, l := range m.Layers {
 		roles = append(roles, l.Annotations[layers.AnnotationRole])
 	}
-	want := "kernel,modules,init," + strings.Repeat("extra,", len(koLayers)) + "app,config"
-	if got := strings.Join(roles, ","); got != want {
+	if got, want := strings.Join(roles, ","), "kernel,modules,init,extra,extra,app,config"; got != want {
 		t.Errorf("roles %s, want %s", got, want)
 	}
-	for i, l := range koLayers {
+	for i, l := range []v1.Layer{tz, data} {
 		d, _ := l.Digest()
 		if m.Layers[3+i].Digest != d {
 			t.Errorf("extra layer %d is %s, want the image's %s", i, m.Layers[3+i].Digest, d)
 		}
+	}
+	_, err = Build(context.Background(), src, Request{Board: qemuAMD64(t), Binary: reg.ref("app:1"), Base: reg.ref("wisp/base-qemu-amd64:6.1"),
+		InitBinary: []byte("init"), Layers: []string{reg.ref("ko:1")}})
+	if !errors.Is(err, layers.ErrNotAllowed) || !strings.Contains(err.Error(), "etc/passwd would replace /etc/passwd, which wisp makes") {
+		t.Errorf("an image layer with /etc/passwd: err = %v, want ErrNotAllowed", err)
 	}
 }

@@ -10,13 +10,14 @@ import (
 
 	"github.com/wispboot/wisp/initrd"
 	"github.com/wispboot/wisp/layers"
+	"github.com/wispboot/wisp/limits"
 	"github.com/wispboot/wisp/oci"
 )
 
 // segmentFormat names how segments are made; with the compression, it is
 // part of their cache key, so a change of format never reuses an old
-// segment.
-const segmentFormat = "newc v1"
+// segment. v2: base layers are checked to hold only boot/.
+const segmentFormat = "newc v2"
 
 // cachedRoles are the layers whose segments (and boot files) are kept in
 // the store: those that recur from build to build. App and config layers
@@ -45,31 +46,47 @@ type bootRecord struct {
 // (whiteouts, a name changing kind), it flattens the whole image instead;
 // boot may then be called twice for a file and must replace what it
 // wrote.
-func writeInitrd(s *oci.Store, a *appliance, w io.Writer, c initrd.Compression, boot initrd.BootFunc) (*initrd.Stats, error) {
-	opt := initrd.WithCompression(c)
+//
+// What the initrd holds is spent from content, and the boot files from
+// bootLimit, as each layer is read: a layer over either (a gzip bomb in
+// a pulled appliance) is refused before it is held in memory. The base's
+// firmware and kernel layers may hold nothing but boot/.
+func writeInitrd(s *oci.Store, a *appliance, w io.Writer, c initrd.Compression, boot initrd.BootFunc, content *limits.Budget, bootLimit int64) (*initrd.Stats, error) {
 	var segs []*initrd.Segment
+	var bootBytes int64
 	for _, l := range a.layers {
+		opts := []initrd.Option{initrd.WithCompression(c), initrd.WithMaxBytes(content.Limit-content.Used(), bootLimit-bootBytes)}
+		if l.role == layers.RoleFirmware || l.role == layers.RoleKernel {
+			opts = append(opts, initrd.BootOnly())
+		}
 		var seg *initrd.Segment
 		var err error
 		if s != nil && cachedRoles[l.role] {
-			seg, err = cachedSegment(s, l.Layer, c, boot)
+			seg, err = cachedSegment(s, l.Layer, c, boot, opts)
 		} else {
-			seg, err = initrd.LayerSegment(l.Layer, boot, opt)
+			seg, err = initrd.LayerSegment(l.Layer, boot, opts...)
 		}
 		if err != nil {
+			return nil, fmt.Errorf("%s layer: %w", l.role, err)
+		}
+		if err := content.Spend(seg.Stats.Bytes); err != nil {
+			return nil, fmt.Errorf("%s layer: %w", l.role, err)
+		}
+		bootBytes += seg.Stats.BootBytes
+		if err := limits.Check("the boot files", bootBytes, bootLimit); err != nil {
 			return nil, err
 		}
 		segs = append(segs, seg)
 	}
 	if err := initrd.Stackable(segs); errors.Is(err, initrd.ErrNotStackable) {
-		return initrd.Write(a.img, w, boot, opt)
+		return initrd.Write(a.img, w, boot, initrd.WithCompression(c), initrd.WithMaxBytes(content.Limit, bootLimit))
 	}
-	return initrd.WriteSegments(w, segs, opt)
+	return initrd.WriteSegments(w, segs, initrd.WithCompression(c))
 }
 
 // cachedSegment returns a layer's segment from the store, replaying its
 // boot files to boot, or makes it and keeps it.
-func cachedSegment(s *oci.Store, l v1.Layer, c initrd.Compression, boot initrd.BootFunc) (*initrd.Segment, error) {
+func cachedSegment(s *oci.Store, l v1.Layer, c initrd.Compression, boot initrd.BootFunc, opts []initrd.Option) (*initrd.Segment, error) {
 	digest, err := l.Digest()
 	if err != nil {
 		return nil, err
@@ -104,7 +121,7 @@ func cachedSegment(s *oci.Store, l v1.Layer, c initrd.Compression, boot initrd.B
 		}
 		rec.Boot = append(rec.Boot, bootRecord{Name: name, Size: n, Blob: h})
 		return nil
-	}, initrd.WithCompression(c))
+	}, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -53,6 +53,9 @@ func (c Compression) Valid() bool { return c == "" || c == Gzip || c == None }
 
 type options struct {
 	compression Compression
+	maxContent  int64 // bytes of entries outside boot/; 0: no bound
+	maxBoot     int64 // bytes of boot/ files; 0: no bound
+	bootOnly    bool
 }
 
 // Option configures Write, LayerSegment and WriteSegments.
@@ -60,6 +63,19 @@ type Option func(*options)
 
 // WithCompression sets the compression of the archives written.
 func WithCompression(c Compression) Option { return func(o *options) { o.compression = c } }
+
+// WithMaxBytes bounds what the archive holds (file content and symlink
+// targets) and, separately, the boot/ files sent to the BootFunc; an
+// entry that would go over either is refused with a limits error before
+// its content is read. The default is no bound.
+func WithMaxBytes(content, boot int64) Option {
+	return func(o *options) { o.maxContent, o.maxBoot = content, boot }
+}
+
+// BootOnly refuses every entry outside boot/ (but directories on the way
+// to it): what a board base's firmware and kernel layers may hold. The
+// default is to take every entry.
+func BootOnly() Option { return func(o *options) { o.bootOnly = true } }
 
 // compressor returns what compresses into w, as o says.
 func (o options) compressor(w io.Writer) (io.WriteCloser, error) {
@@ -88,7 +104,7 @@ func Write(img v1.Image, w io.Writer, boot BootFunc, opts ...Option) (*Stats, er
 	}
 	rc := mutate.Extract(img)
 	defer rc.Close()
-	sp := newSplitter(NewWriter(zw), boot)
+	sp := newSplitter(NewWriter(zw), boot, o)
 	if err := sp.console(); err != nil {
 		return nil, err
 	}

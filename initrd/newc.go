@@ -3,6 +3,8 @@ package initrd
 import (
 	"fmt"
 	"io"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // File type bits of st_mode, as the kernel's initramfs unpacker reads them.
@@ -47,6 +49,9 @@ func NewWriter(w io.Writer) *Writer { return &Writer{w: w} }
 func (w *Writer) WriteHeader(r Record) error {
 	if err := w.finishEntry(); err != nil {
 		return err
+	}
+	if r.Size < 0 || r.Size > limits.NewcEntry {
+		return fmt.Errorf("cpio: %s: %w", r.Name, &limits.Exceeded{What: "a newc entry", Limit: limits.NewcEntry, Size: r.Size})
 	}
 	nlink := r.Nlink
 	if nlink == 0 {

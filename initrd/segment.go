@@ -45,7 +45,7 @@ func LayerSegment(l v1.Layer, boot BootFunc, opts ...Option) (*Segment, error) {
 	if err != nil {
 		return nil, err
 	}
-	sp := newSplitter(NewWriter(zw), boot)
+	sp := newSplitter(NewWriter(zw), boot, o)
 	if err := sp.split(tar.NewReader(rc)); err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func WriteSegments(w io.Writer, segs []*Segment, opts ...Option) (*Stats, error)
 	if err != nil {
 		return nil, err
 	}
-	sp := newSplitter(NewWriter(zw), nil)
+	sp := newSplitter(NewWriter(zw), nil, options{})
 	if err := sp.console(); err != nil {
 		return nil, err
 	}

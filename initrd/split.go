@@ -6,6 +6,8 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // whiteoutPrefix marks an OCI whiteout entry (".wh.name", ".wh..wh..opq").
@@ -27,10 +29,12 @@ type splitter struct {
 	dirs      map[string]bool
 	kinds     map[string]byte // what each name is, for segments
 	whiteouts bool            // a whiteout was seen (segments only)
+	o         options
+	content   int64 // bytes of content written, against o.maxContent
 }
 
-func newSplitter(cw *Writer, boot BootFunc) *splitter {
-	return &splitter{cw: cw, boot: boot, st: &Stats{}, dirs: map[string]bool{}, kinds: map[string]byte{}}
+func newSplitter(cw *Writer, boot BootFunc, o options) *splitter {
+	return &splitter{cw: cw, boot: boot, st: &Stats{}, dirs: map[string]bool{}, kinds: map[string]byte{}, o: o}
 }
 
 func (s *splitter) emit(r Record) error {
@@ -78,6 +82,11 @@ func (s *splitter) split(tr *tar.Reader) error {
 		}
 		if rest, ok := strings.CutPrefix(name, "boot/"); ok || name == "boot" {
 			if h.Typeflag == tar.TypeReg {
+				if s.o.maxBoot > 0 {
+					if err := limits.Check("the boot files up to boot/"+rest, s.st.BootBytes+h.Size, s.o.maxBoot); err != nil {
+						return err
+					}
+				}
 				s.st.BootFiles++
 				s.st.BootBytes += h.Size
 				if err := s.boot(rest, h.Size, tr); err != nil {
@@ -85,6 +94,9 @@ func (s *splitter) split(tr *tar.Reader) error {
 				}
 			}
 			continue
+		}
+		if s.o.bootOnly && !(h.Typeflag == tar.TypeDir && name == "boot") {
+			return fmt.Errorf("%w: %s is outside boot/, where a board base's firmware and kernel layers keep everything", ErrUnsafePath, name)
 		}
 		if err := s.entry(name, h, tr); err != nil {
 			return err
@@ -106,6 +118,12 @@ func (s *splitter) entry(name string, h *tar.Header, tr io.Reader) error {
 	}
 	if r.Mode&0o170000 == ModeDir && s.dirs[name] {
 		return nil
+	}
+	if s.o.maxContent > 0 {
+		if err := limits.Check("the initramfs up to /"+name, s.content+r.Size, s.o.maxContent); err != nil {
+			return err
+		}
+		s.content += r.Size
 	}
 	if err := s.emit(r); err != nil {
 		return err

@@ -16,6 +16,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // ErrUnsafeEntry is returned for a layer entry that would land outside
@@ -30,19 +32,21 @@ const CACertsPath = "etc/ssl/certs/ca-certificates.crt"
 const HostCACerts = "/" + CACertsPath
 
 // ExtraFromTar makes an extra layer of a tar file (plain or gzip), as it
-// is, after checking that no entry lands outside the root.
-func ExtraFromTar(file string) (mutate.Addendum, error) {
-	if err := checkTarFile(file); err != nil {
+// is, once CheckExtra accepts it; its files are spent from budget (nil:
+// no bound).
+func ExtraFromTar(file string, budget *limits.Budget) (mutate.Addendum, error) {
+	if err := isTar(file); err != nil {
 		return mutate.Addendum{}, fmt.Errorf("layer %s: %w", file, err)
 	}
 	l, err := tarball.LayerFromFile(file, tarball.WithMediaType(types.OCILayer))
 	if err != nil {
 		return mutate.Addendum{}, fmt.Errorf("layer %s: %w", file, err)
 	}
-	return extraAddendum(l, filepath.Base(file)), nil
+	return ExtraFrom(l, file, budget)
 }
 
-func checkTarFile(file string) error {
+// isTar insists that file starts like a tar stream, plain or gzip.
+func isTar(file string) error {
 	f, err := os.Open(file)
 	if err != nil {
 		return err
@@ -60,22 +64,12 @@ func checkTarFile(file string) error {
 	} else {
 		f.Seek(0, io.SeekStart)
 	}
-	tr := tar.NewReader(r)
-	for n := 0; ; n++ {
-		h, err := tr.Next()
-		if err == io.EOF {
-			if n == 0 {
-				return fmt.Errorf("not a tar file, or an empty one")
-			}
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("not a tar file: %w", err)
-		}
-		if err := safeEntry(h.Name, h.Typeflag, h.Linkname); err != nil {
-			return err
-		}
+	if _, err := tar.NewReader(r).Next(); err == io.EOF {
+		return fmt.Errorf("not a tar file, or an empty one")
+	} else if err != nil {
+		return fmt.Errorf("not a tar file: %w", err)
 	}
+	return nil
 }
 
 // safeEntry refuses names outside the root and links that climb out.
@@ -100,8 +94,8 @@ func climbs(p string) bool { return p == ".." || strings.HasPrefix(p, "../") }
 
 // ExtraFromDir makes an extra layer of a directory's tree: files keep their
 // permission bits, symlinks their targets (which may not climb out), and
-// everything is owned by 0:0.
-func ExtraFromDir(dir string) (mutate.Addendum, error) {
+// everything is owned by 0:0. CheckExtra must accept it.
+func ExtraFromDir(dir string, budget *limits.Budget) (mutate.Addendum, error) {
 	fsys := os.DirFS(dir)
 	var files []File
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -141,13 +135,18 @@ func ExtraFromDir(dir string) (mutate.Addendum, error) {
 	if err != nil {
 		return mutate.Addendum{}, fmt.Errorf("layer %s: %w", dir, err)
 	}
-	return extraAddendum(l, filepath.Base(dir)), nil
+	return ExtraFrom(l, dir, budget)
 }
 
 // CACerts makes the extra layer holding a CA bundle (PEM) at
 // /etc/ssl/certs/ca-certificates.crt.
 func CACerts(file string) (mutate.Addendum, error) {
-	b, err := os.ReadFile(file)
+	f, err := os.Open(file)
+	if err != nil {
+		return mutate.Addendum{}, fmt.Errorf("CA certificates: %w", err)
+	}
+	b, err := limits.ReadAll(f, "CA bundle "+file, limits.CACerts)
+	f.Close()
 	if err != nil {
 		return mutate.Addendum{}, fmt.Errorf("CA certificates: %w", err)
 	}
@@ -161,8 +160,14 @@ func CACerts(file string) (mutate.Addendum, error) {
 	return extraAddendum(l, "ca-certificates.crt"), nil
 }
 
-// ExtraFrom returns a layer of an image as an extra layer.
-func ExtraFrom(l v1.Layer, what string) mutate.Addendum { return extraAddendum(l, what) }
+// ExtraFrom returns l as an extra layer once CheckExtra accepts it; what
+// names it in errors and in its history.
+func ExtraFrom(l v1.Layer, what string, budget *limits.Budget) (mutate.Addendum, error) {
+	if err := CheckExtra(l, budget); err != nil {
+		return mutate.Addendum{}, fmt.Errorf("layer %s: %w", what, err)
+	}
+	return extraAddendum(l, filepath.Base(what)), nil
+}
 
 func extraAddendum(l v1.Layer, what string) mutate.Addendum {
 	return mutate.Addendum{Layer: l, Annotations: annotations(RoleExtra),

@@ -111,12 +111,18 @@ type Exceeded struct {
 	Limit int64
 	Size  int64 // what the input claims or reached; 0 when unknown
 	Unit  string
+	// Why says what the limit is, when it is not one of wisp's own
+	// ("half of board pi4's 1024 MiB of RAM").
+	Why string
 }
 
 func (e *Exceeded) Error() string {
 	unit := e.Unit
 	if unit == "" {
 		unit = "bytes"
+	}
+	if e.Why != "" {
+		return fmt.Sprintf("%s is %s, more than %s (%s)", e.What, format(e.Size, unit), e.Why, format(e.Limit, unit))
 	}
 	if e.Size > 0 {
 		return fmt.Sprintf("%s is %s, %s (at most %s)", e.What, format(e.Size, unit), ErrTooLarge, format(e.Limit, unit))
@@ -134,6 +140,8 @@ func format(n int64, unit string) string {
 	switch {
 	case n >= gib && n%gib == 0:
 		return fmt.Sprintf("%d GiB", n/gib)
+	case n >= gib:
+		return fmt.Sprintf("%.1f GiB", float64(n)/gib)
 	case n >= mib && n%mib == 0:
 		return fmt.Sprintf("%d MiB", n/mib)
 	case n >= mib:
@@ -199,13 +207,14 @@ func ReadAll(r io.Reader, what string, limit int64) ([]byte, error) {
 type Budget struct {
 	What  string
 	Limit int64
+	Why   string // see Exceeded
 	used  int64
 }
 
 // Spend takes n bytes from the budget, or fails without taking them.
 func (b *Budget) Spend(n int64) error {
 	if n < 0 || n > b.Limit-b.used {
-		return &Exceeded{What: b.What, Limit: b.Limit, Size: b.used + max(n, 0)}
+		return &Exceeded{What: b.What, Limit: b.Limit, Size: b.used + max(n, 0), Why: b.Why}
 	}
 	b.used += n
 	return nil
