@@ -119,7 +119,7 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 		return nil, fmt.Errorf("binary %s: %w", req.Binary, err)
 	}
 	dest := path.Join("/app", bin.name)
-	app, err := layers.Binary(bin.file, dest)
+	app, err := layers.Binary(bin.file, dest, layers.SpillTo(src.Store.TempDir()))
 	if err != nil {
 		return nil, err
 	}

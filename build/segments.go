@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +8,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/wispboot/wisp/initrd"
+	"github.com/wispboot/wisp/internal/spill"
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/limits"
 	"github.com/wispboot/wisp/oci"
@@ -56,6 +56,9 @@ func writeInitrd(s *oci.Store, a *appliance, w io.Writer, c initrd.Compression, 
 	var bootBytes int64
 	for _, l := range a.layers {
 		opts := []initrd.Option{initrd.WithCompression(c), initrd.WithMaxBytes(content.Limit-content.Used(), bootLimit-bootBytes)}
+		if s != nil {
+			opts = append(opts, initrd.WithSpill(s.TempDir()))
+		}
 		if l.role == layers.RoleFirmware || l.role == layers.RoleKernel {
 			opts = append(opts, initrd.BootOnly())
 		}
@@ -126,11 +129,16 @@ func cachedSegment(s *oci.Store, l v1.Layer, c initrd.Compression, boot initrd.B
 		return nil, err
 	}
 	if seg.Archive != nil {
-		h, _, err := v1.SHA256(bytes.NewReader(seg.Archive))
+		bw, err := s.NewBlobWriter()
 		if err != nil {
 			return nil, err
 		}
-		if err := s.WriteBlob(h, bytes.NewReader(seg.Archive)); err != nil {
+		defer bw.Abort()
+		if _, err := io.Copy(bw, seg.Archive.Reader()); err != nil {
+			return nil, err
+		}
+		h, _, err := bw.Commit()
+		if err != nil {
 			return nil, err
 		}
 		rec.Archive = h.String()
@@ -157,9 +165,11 @@ func replay(s *oci.Store, rec segmentRecord, boot initrd.BootFunc) (*initrd.Segm
 		if err != nil {
 			return nil, err
 		}
-		seg.Archive, err = io.ReadAll(rc)
+		seg.Archive = spill.New(s.TempDir(), spill.Threshold)
+		_, err = io.Copy(seg.Archive, rc)
 		rc.Close()
 		if err != nil {
+			seg.Archive.Close()
 			return nil, err
 		}
 	}

@@ -56,6 +56,7 @@ type options struct {
 	maxContent  int64 // bytes of entries outside boot/; 0: no bound
 	maxBoot     int64 // bytes of boot/ files; 0: no bound
 	bootOnly    bool
+	spillDir    string
 }
 
 // Option configures Write, LayerSegment and WriteSegments.
@@ -71,6 +72,11 @@ func WithCompression(c Compression) Option { return func(o *options) { o.compres
 func WithMaxBytes(content, boot int64) Option {
 	return func(o *options) { o.maxContent, o.maxBoot = content, boot }
 }
+
+// WithSpill says where a segment's archive goes once it is larger than
+// spill.Threshold: an unlinked file in dir. The default is the system's
+// temporary directory.
+func WithSpill(dir string) Option { return func(o *options) { o.spillDir = dir } }
 
 // BootOnly refuses every entry outside boot/ (but directories on the way
 // to it): what a board base's firmware and kernel layers may hold. The

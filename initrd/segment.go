@@ -8,6 +8,8 @@ import (
 	"io"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/wispboot/wisp/internal/spill"
 )
 
 // A segmented initrd is a series of newc archives, one per layer (all
@@ -21,7 +23,7 @@ import (
 
 // Segment is one layer's part of a segmented initrd.
 type Segment struct {
-	Archive   []byte          `json:"-"`         // newc archive, compressed as asked; nil if the layer has only boot/ files
+	Archive   *spill.Buffer   `json:"-"`         // newc archive, compressed as asked; nil if the layer has only boot/ files
 	Kinds     map[string]byte `json:"kinds"`     // each name's kind: 'd' directory, 'f' anything else
 	Whiteouts bool            `json:"whiteouts"` // the layer deletes things
 	Stats     Stats           `json:"stats"`
@@ -40,8 +42,8 @@ func LayerSegment(l v1.Layer, boot BootFunc, opts ...Option) (*Segment, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	var buf bytes.Buffer
-	zw, err := o.compressor(&buf)
+	buf := spill.New(o.spillDir, spill.Threshold)
+	zw, err := o.compressor(buf)
 	if err != nil {
 		return nil, err
 	}
@@ -62,12 +64,15 @@ func LayerSegment(l v1.Layer, boot BootFunc, opts ...Option) (*Segment, error) {
 		if err := zw.Close(); err != nil {
 			return nil, err
 		}
-		seg.Archive = buf.Bytes()
+		seg.Archive = buf
 		seg.Stats = *st
 	} else {
+		buf.Close()
 		seg.Stats = *sp.st
 	}
-	seg.Stats.Compressed = int64(len(seg.Archive))
+	if seg.Archive != nil {
+		seg.Stats.Compressed = seg.Archive.Len()
+	}
 	return seg, nil
 }
 
@@ -114,14 +119,16 @@ func WriteSegments(w io.Writer, segs []*Segment, opts ...Option) (*Stats, error)
 		return nil, err
 	}
 	for _, s := range segs {
-		if _, err := w.Write(s.Archive); err != nil {
-			return nil, err
+		if s.Archive != nil {
+			if _, err := io.Copy(w, s.Archive.Reader()); err != nil {
+				return nil, err
+			}
 		}
 		total.Entries += s.Stats.Entries
 		total.Bytes += s.Stats.Bytes
 		total.BootFiles += s.Stats.BootFiles
 		total.BootBytes += s.Stats.BootBytes
-		total.Compressed += int64(len(s.Archive))
+		total.Compressed += s.Stats.Compressed
 	}
 	return &total, nil
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/wispboot/wisp/internal/spill"
 )
 
 // unpack reads an initrd with Read: name → "mode:content".
@@ -128,9 +130,35 @@ func TestStackable(t *testing.T) {
 
 func TestSegmentIsDeterministic(t *testing.T) {
 	mk := func() []byte {
-		return segments(t, layer(t, reg("a/b", "x"), reg("c", "y")))[0].Archive
+		b, err := segments(t, layer(t, reg("a/b", "x"), reg("c", "y")))[0].Archive.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
 	}
 	if !bytes.Equal(mk(), mk()) {
 		t.Error("one layer made two different segments")
+	}
+}
+
+// TestSegmentSpills: a segment larger than the spill threshold lives in a
+// file, and the initrd written from it is the same.
+func TestSegmentSpills(t *testing.T) {
+	big := strings.Repeat("z", spill.Threshold+1)
+	l := layer(t, reg("data/big", big), reg("data/small", "s"))
+	seg, err := LayerSegment(l, func(string, int64, io.Reader) error { return nil }, WithCompression(None), WithSpill(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !seg.Archive.Spilled() {
+		t.Fatal("a segment over the threshold stayed in memory")
+	}
+	var b bytes.Buffer
+	if _, err := WriteSegments(&b, []*Segment{seg}, WithCompression(None)); err != nil {
+		t.Fatal(err)
+	}
+	tree := unpack(t, b.Bytes())
+	if got := tree["data/big"]; len(got) != len(big)+len("100644:") {
+		t.Errorf("data/big unpacks to %d bytes", len(got))
 	}
 }

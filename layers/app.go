@@ -14,17 +14,22 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"github.com/wispboot/wisp/config"
+	"github.com/wispboot/wisp/limits"
 )
 
 // Binary is the app layer: the file at src, installed at dest (absolute,
 // e.g. /app/svc) with mode 0755.
-func Binary(src, dest string) (mutate.Addendum, error) {
+func Binary(src, dest string, opts ...LayerOption) (mutate.Addendum, error) {
 	fi, err := os.Stat(src)
 	if err != nil {
 		return mutate.Addendum{}, fmt.Errorf("binary: %w", err)
 	}
 	f := File{Path: dest, Mode: 0o755, Size: fi.Size(), Open: func() (io.ReadCloser, error) { return os.Open(src) }}
-	return addendum(RoleApp, "app "+dest, f)
+	l, err := Layer([]File{f}, opts...)
+	if err != nil {
+		return mutate.Addendum{}, fmt.Errorf("building app layer: %w", err)
+	}
+	return roleAddendum(RoleApp, "app "+dest, l), nil
 }
 
 // Init is the init layer: bin installed as /init.
@@ -53,23 +58,30 @@ func addendum(r Role, what string, files ...File) (mutate.Addendum, error) {
 	if err != nil {
 		return mutate.Addendum{}, fmt.Errorf("building %s layer: %w", r, err)
 	}
+	return roleAddendum(r, what, l), nil
+}
+
+func roleAddendum(r Role, what string, l v1.Layer) mutate.Addendum {
 	return mutate.Addendum{
 		Layer:       l,
 		Annotations: annotations(r),
 		History:     v1.History{Created: v1.Time{Time: Epoch()}, CreatedBy: "wisp: " + path.Clean(what)},
-	}, nil
+	}
 }
 
 // ReadConfig reads /etc/wisp/config.json from a config layer.
 func ReadConfig(l v1.Layer) (*config.Config, error) {
 	var c *config.Config
 	want := strings.TrimPrefix(config.Path, "/")
-	err := walkLayer(l, func(name string, _ *tar.Header, r io.Reader) error {
+	err := walkLayer(l, func(name string, h *tar.Header, r io.Reader) error {
 		if name != want {
 			return nil
 		}
+		if err := limits.Check(config.Path, h.Size, limits.ApplianceConfig); err != nil {
+			return err
+		}
 		var err error
-		c, err = config.Decode(r)
+		c, err = config.Decode(limits.Reader(r, config.Path, limits.ApplianceConfig))
 		return err
 	})
 	if err != nil {

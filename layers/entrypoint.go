@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // ErrNoEntrypoint is returned for an image whose config names no binary
@@ -48,7 +50,9 @@ type ImageBinary struct {
 // twice (headers, then the one file), and never unpacked. Errors wrap
 // ErrNoEntrypoint when the image names no binary and ErrNotInImage when
 // the binary is missing or whited out, and name the image by digest.
-func BinaryFromImage(img v1.Image, binaryPath, tmpDir string) (*ImageBinary, error) {
+//
+// The binary may be at most max bytes (and never more than limits.Binary).
+func BinaryFromImage(img v1.Image, binaryPath, tmpDir string, max int64) (*ImageBinary, error) {
 	cf, err := img.ConfigFile()
 	if err != nil {
 		return nil, fmt.Errorf("reading image config: %w", err)
@@ -66,7 +70,7 @@ func BinaryFromImage(img v1.Image, binaryPath, tmpDir string) (*ImageBinary, err
 	if err != nil {
 		return nil, fmt.Errorf("finding the binary %s in image %s: %w", argv0, imageID(img), err)
 	}
-	file, err := extractFile(img, content, tmpDir)
+	file, err := extractFile(img, content, tmpDir, min(max, limits.Binary))
 	if err != nil {
 		return nil, fmt.Errorf("extracting /%s from image %s: %w", name, imageID(img), err)
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // isErr is errors.Is that also wants no error when target is nil.
@@ -131,7 +133,7 @@ func TestBinaryFromImage(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tmp := t.TempDir()
-			b, err := BinaryFromImage(testImage(t, tt.config, tt.layers...), tt.binaryPath, tmp)
+			b, err := BinaryFromImage(testImage(t, tt.config, tt.layers...), tt.binaryPath, tmp, limits.Binary)
 			if tt.wantErr != nil || tt.wantText != "" {
 				if err == nil || !isErr(err, tt.wantErr) && tt.wantErr != nil || !strings.Contains(err.Error(), tt.wantText) {
 					t.Fatalf("err = %v, want %v containing %q", err, tt.wantErr, tt.wantText)

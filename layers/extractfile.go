@@ -7,16 +7,14 @@ import (
 	"os"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/wispboot/wisp/limits"
 )
 
-// MaxBinarySize bounds the binary taken out of an image, so a hostile
-// image cannot fill the disk: 1 GiB.
-const MaxBinarySize = 1 << 30
-
-// extractFile copies the regular file name of the flattened image to a
-// new file in tmpDir, reading the whole image so that every layer's
-// digest is checked; the file is removed on any error.
-func extractFile(img v1.Image, name, tmpDir string) (_ string, err error) {
+// extractFile copies the regular file name of the flattened image, of at
+// most max bytes, to a new file in tmpDir, reading the whole image so that
+// every layer's digest is checked; the file is removed on any error.
+func extractFile(img v1.Image, name, tmpDir string, max int64) (_ string, err error) {
 	f, err := os.CreateTemp(tmpDir, "binary-*")
 	if err != nil {
 		return "", fmt.Errorf("creating the binary's file: %w", err)
@@ -36,8 +34,8 @@ func extractFile(img v1.Image, name, tmpDir string) (_ string, err error) {
 		if h.Typeflag != tar.TypeReg {
 			return fmt.Errorf("/%s changed type between two reads of the image", name)
 		}
-		if h.Size > MaxBinarySize {
-			return fmt.Errorf("/%s is %d bytes, more than the %d a binary may have", name, h.Size, int64(MaxBinarySize))
+		if err := limits.Check("/"+name, h.Size, max); err != nil {
+			return err
 		}
 		if _, err := io.Copy(f, r); err != nil {
 			return fmt.Errorf("writing %s: %w", f.Name(), err)

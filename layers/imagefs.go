@@ -10,6 +10,8 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
+
+	"github.com/wispboot/wisp/limits"
 )
 
 // ErrNotInImage is returned for a path that no layer holds, or that an
@@ -45,9 +47,16 @@ type node struct {
 // applied by mutate.Extract, upper layers first).
 func readImageFS(img v1.Image) (*imageFS, error) {
 	fsys := &imageFS{nodes: map[string]node{}, dirs: map[string]bool{"": true}}
+	names := limits.Budget{What: "the names and link targets of the image's files", Limit: limits.ImageNameBytes}
 	err := walkImage(img, func(name string, h *tar.Header, _ io.Reader) error {
 		if _, ok := fsys.nodes[name]; ok {
 			return nil // "/a" and "a" in one image: the first, upper one wins
+		}
+		if err := limits.Count("the image's file count", len(fsys.nodes)+1, limits.ImageEntries, "files"); err != nil {
+			return err
+		}
+		if err := names.Spend(int64(len(name) + len(h.Linkname))); err != nil {
+			return err
 		}
 		fsys.nodes[name] = node{typ: h.Typeflag, link: h.Linkname, mode: h.Mode}
 		for d := path.Dir(name); d != "." && !fsys.dirs[d]; d = path.Dir(d) {
@@ -65,7 +74,7 @@ func readImageFS(img v1.Image) (*imageFS, error) {
 func walkImage(img v1.Image, f func(name string, h *tar.Header, r io.Reader) error) error {
 	rc := mutate.Extract(img)
 	defer rc.Close()
-	tr := tar.NewReader(rc)
+	tr := tar.NewReader(limits.Reader(rc, "the image's content", limits.LayerContent))
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {

@@ -1,7 +1,6 @@
 package layers
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -10,6 +9,8 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/wispboot/wisp/internal/spill"
 )
 
 // Format names how wisp makes its own layers (the tar stream and its
@@ -35,20 +36,29 @@ const level = 2
 // single pass.
 type memLayer struct {
 	files      []File
+	spillDir   string // where compressed bytes over spill.Threshold go
 	once       sync.Once
-	compressed []byte
+	compressed *spill.Buffer
 	digest     v1.Hash
 	diffID     v1.Hash
 	err        error
 }
 
+// LayerOption changes how Layer keeps a layer.
+type LayerOption func(*memLayer)
+
+// SpillTo keeps the compressed bytes of a layer larger than
+// spill.Threshold in an unlinked file in dir rather than in memory. The
+// default is the system's temporary directory.
+func SpillTo(dir string) LayerOption { return func(l *memLayer) { l.spillDir = dir } }
+
 var _ v1.Layer = (*memLayer)(nil)
 
 func (l *memLayer) compute() {
 	l.once.Do(func() {
-		var buf bytes.Buffer
+		buf := spill.New(l.spillDir, spill.Threshold)
 		zd := sha256.New()
-		zw, _ := gzip.NewWriterLevel(io.MultiWriter(&buf, zd), level)
+		zw, _ := gzip.NewWriterLevel(io.MultiWriter(buf, zd), level)
 		ud := sha256.New()
 		if l.err = writeTar(io.MultiWriter(zw, ud), l.files); l.err != nil {
 			return
@@ -56,7 +66,7 @@ func (l *memLayer) compute() {
 		if l.err = zw.Close(); l.err != nil {
 			return
 		}
-		l.compressed = buf.Bytes()
+		l.compressed = buf
 		l.digest = v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(zd.Sum(nil))}
 		l.diffID = v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(ud.Sum(nil))}
 	})
@@ -64,7 +74,13 @@ func (l *memLayer) compute() {
 
 func (l *memLayer) Digest() (v1.Hash, error) { l.compute(); return l.digest, l.err }
 func (l *memLayer) DiffID() (v1.Hash, error) { l.compute(); return l.diffID, l.err }
-func (l *memLayer) Size() (int64, error)     { l.compute(); return int64(len(l.compressed)), l.err }
+func (l *memLayer) Size() (int64, error) {
+	l.compute()
+	if l.err != nil {
+		return 0, l.err
+	}
+	return l.compressed.Len(), nil
+}
 
 func (l *memLayer) MediaType() (types.MediaType, error) { return types.OCILayer, nil }
 
@@ -73,7 +89,7 @@ func (l *memLayer) Compressed() (io.ReadCloser, error) {
 	if l.err != nil {
 		return nil, l.err
 	}
-	return io.NopCloser(bytes.NewReader(l.compressed)), nil
+	return io.NopCloser(l.compressed.Reader()), nil
 }
 
 // Uncompressed writes the tar stream anew, through a pipe.

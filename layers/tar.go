@@ -32,12 +32,16 @@ func Bytes(name string, mode fs.FileMode, b []byte) File {
 
 // Layer makes a deterministic layer of files: sorted by path, parent
 // directories added (0755), owned by 0:0, dated Epoch().
-func Layer(files []File) (v1.Layer, error) {
+func Layer(files []File, opts ...LayerOption) (v1.Layer, error) {
 	files, err := withParents(files)
 	if err != nil {
 		return nil, err
 	}
-	return &memLayer{files: files}, nil
+	l := &memLayer{files: files}
+	for _, o := range opts {
+		o(l)
+	}
+	return l, nil
 }
 
 func withParents(files []File) ([]File, error) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/layers"
+	"github.com/wispboot/wisp/limits"
 )
 
 // TestBase checks that the base says what README.md says.
@@ -88,7 +89,7 @@ func TestAppBinaries(t *testing.T) {
 		{"app-ko through PATH and a symlink", fixture.LayoutImage(t, "app-ko"), "app", "/ko-app/hello", "amd64", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := layers.BinaryFromImage(tt.img, tt.binaryPath, t.TempDir())
+			b, err := layers.BinaryFromImage(tt.img, tt.binaryPath, t.TempDir(), limits.Binary)
 			if err != nil {
 				t.Fatal(err)
 			}
