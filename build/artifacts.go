@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/initrd"
+	"github.com/wispboot/wisp/internal/ctxio"
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/limits"
 	"github.com/wispboot/wisp/oci"
@@ -37,6 +37,23 @@ type Artifacts struct {
 	Cmdline string        `json:"cmdline"`
 	Files   []File        `json:"files"`
 	Stats   *initrd.Stats `json:"initrd"`
+	pending *pending      // files not yet renamed to their names
+}
+
+// commit makes the written files the outputs.
+func (a *Artifacts) commit() error {
+	if a == nil {
+		return nil
+	}
+	return a.pending.commit()
+}
+
+// discard removes the written files; the output directory stays as it
+// was.
+func (a *Artifacts) discard() {
+	if a != nil {
+		a.pending.discard()
+	}
 }
 
 // File is one written artifact.
@@ -55,11 +72,18 @@ type File struct {
 // With a store, the initrd segments and boot files of recurring layers are
 // kept there and reused (segments.go); s may be nil.
 func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir string, s *oci.Store) (*Artifacts, error) {
-	a, err := stored(img, p)
+	app, err := stored(img, p)
 	if err != nil {
 		return nil, err
 	}
-	return writeArtifacts(ctx, a, p, dir, s)
+	a, err := writeArtifacts(ctx, app, p, dir, s)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.commit(); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // appliance is what artifacts are written from: the image, its layers with
@@ -100,27 +124,35 @@ func stored(img v1.Image, p *boards.Profile) (*appliance, error) {
 	return a, nil
 }
 
-func writeArtifacts(ctx context.Context, app *appliance, p *boards.Profile, dir string, s *oci.Store) (*Artifacts, error) {
+// writeArtifacts writes the artifacts under temporary names; the caller
+// commits or discards them.
+func writeArtifacts(ctx context.Context, app *appliance, p *boards.Profile, dir string, s *oci.Store) (_ *Artifacts, err error) {
 	if err := checkOut(dir); err != nil {
 		return nil, err
 	}
 	if p.Disk != nil {
 		return writeDisk(ctx, app, p, dir, s)
 	}
+	pend := &pending{}
+	defer func() {
+		if err != nil {
+			pend.discard()
+		}
+	}()
 	kernel, err := os.CreateTemp(dir, ".kernel-*")
 	if err != nil {
 		return nil, fmt.Errorf("output directory %s is not writable: %w", dir, err)
 	}
-	defer os.Remove(kernel.Name())
+	pend.track(kernel.Name())
 	defer kernel.Close()
 	rd, err := os.CreateTemp(dir, ".initrd-*")
 	if err != nil {
 		return nil, fmt.Errorf("output directory %s is not writable: %w", dir, err)
 	}
-	defer os.Remove(rd.Name())
+	pend.track(rd.Name())
 	defer rd.Close()
 
-	a := &Artifacts{Dir: dir, Kernel: filepath.Join(dir, KernelFile), Initrd: filepath.Join(dir, InitrdFile), Cmdline: app.cmdline}
+	a := &Artifacts{Dir: dir, Kernel: filepath.Join(dir, KernelFile), Initrd: filepath.Join(dir, InitrdFile), Cmdline: app.cmdline, pending: pend}
 	sawKernel, kernelDigest := false, ""
 	kept, keptSize := false, int64(0) // dir holds this kernel already: it is left as it is
 	kernelSum, initrdSum := sha256.New(), sha256.New()
@@ -158,12 +190,12 @@ func writeArtifacts(ctx context.Context, app *appliance, p *boards.Profile, dir 
 	}
 	kernelSize := keptSize
 	if !kept {
-		if kernelSize, err = commit(kernel, a.Kernel); err != nil {
+		if kernelSize, err = pend.file(kernel, a.Kernel); err != nil {
 			return nil, err
 		}
-		rememberOutput(s, a.Kernel, kernelDigest)
+		pend.after = append(pend.after, func() { rememberOutput(s, a.Kernel, kernelDigest) })
 	}
-	initrdSize, err := commit(rd, a.Initrd)
+	initrdSize, err := pend.file(rd, a.Initrd)
 	if err != nil {
 		return nil, err
 	}
@@ -172,22 +204,6 @@ func writeArtifacts(ctx context.Context, app *appliance, p *boards.Profile, dir 
 		{Name: InitrdFile, Path: a.Initrd, Size: initrdSize, SHA256: hex.EncodeToString(initrdSum.Sum(nil))},
 	}
 	return a, nil
-}
-
-// commit makes the complete temporary file tmp the file dest and returns
-// its size.
-func commit(tmp *os.File, dest string) (int64, error) {
-	info, err := tmp.Stat()
-	if err != nil {
-		return 0, err
-	}
-	if err := errors.Join(tmp.Chmod(0o644), tmp.Close()); err != nil {
-		return 0, fmt.Errorf("writing %s: %w", dest, err)
-	}
-	if err := os.Rename(tmp.Name(), dest); err != nil {
-		return 0, fmt.Errorf("writing %s: %w", dest, err)
-	}
-	return info.Size(), nil
 }
 
 // cmdline is the kernel command line recorded in the appliance, else the
@@ -204,7 +220,7 @@ func cmdline(img v1.Image, p *boards.Profile) string {
 // flatten writes img's initrd to w, sends boot/ files to boot, and checks
 // that the initramfs fits in the board's RAM.
 func flatten(ctx context.Context, app *appliance, p *boards.Profile, w io.Writer, s *oci.Store, boot initrd.BootFunc) (*initrd.Stats, error) {
-	bw := bufio.NewWriterSize(ctxWriter{ctx, w}, 1<<20)
+	bw := bufio.NewWriterSize(ctxio.Writer(ctx, w), 1<<20)
 	st, err := writeInitrd(s, app, bw, initrd.Compression(p.InitrdCompression), boot, initramfsBudget(p), bootBudget(p))
 	if err != nil {
 		return nil, fmt.Errorf("writing initrd: %w", err)
@@ -262,17 +278,4 @@ func checkOut(dir string) error {
 	}
 	f.Close()
 	return os.Remove(f.Name())
-}
-
-// ctxWriter stops a long write when the context is cancelled.
-type ctxWriter struct {
-	ctx context.Context
-	w   io.Writer
-}
-
-func (c ctxWriter) Write(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.w.Write(p)
 }

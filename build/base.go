@@ -3,7 +3,6 @@ package build
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/wispboot/wisp/boards"
+	"github.com/wispboot/wisp/internal/ctxio"
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/oci"
 )
@@ -109,7 +109,7 @@ func importKernel(ctx context.Context, p *boards.Profile, pk Packages, tmp strin
 		return nil, fmt.Errorf("kernel package: %w", err)
 	}
 	defer f.Close()
-	b, err := read(ctxReader{ctx, f}, k, tmp)
+	b, err := read(ctxio.Reader(ctx, f), k, tmp)
 	if err != nil {
 		return nil, fmt.Errorf("importing %s: %w", file, err)
 	}
@@ -177,17 +177,4 @@ func Compose(p v1.Platform, c v1.Config, adds ...mutate.Addendum) (v1.Image, err
 		return nil, err
 	}
 	return mutate.Append(img, adds...)
-}
-
-// ctxReader stops a long read when the context is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

@@ -65,7 +65,7 @@ func (src Sources) binary(ctx context.Context, req Request) (*binary, error) {
 	if err != nil {
 		return nil, err
 	}
-	ib, err := layers.BinaryFromImage(img, req.BinaryPath, src.Store.TempDir(), initramfsBudget(req.Board).Limit)
+	ib, err := layers.BinaryFromImage(ctx, img, req.BinaryPath, src.Store.TempDir(), initramfsBudget(req.Board).Limit)
 	if err != nil {
 		return nil, fmt.Errorf("binary %s: %w", req.Binary, err)
 	}

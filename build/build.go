@@ -119,7 +119,7 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 		return nil, fmt.Errorf("binary %s: %w", req.Binary, err)
 	}
 	dest := path.Join("/app", bin.name)
-	app, err := layers.Binary(bin.file, dest, layers.SpillTo(src.Store.TempDir()))
+	app, err := layers.Binary(bin.file, dest, layers.SpillTo(src.Store.TempDir()), layers.WithContext(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +142,7 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	mods, load, err := selectModules(src.Store, modules, p.Modules, p.StripModuleSignatures)
+	mods, load, err := selectModules(ctx, src.Store, modules, p.Modules, p.StripModuleSignatures)
 	if err != nil {
 		return nil, fmt.Errorf("base %s: %w", baseRef, err)
 	}
@@ -206,7 +206,10 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 		artifactsDone <- err
 	}()
 	desc, err := src.Store.WriteImage(img, tag)
-	if aerr := <-artifactsDone; err == nil && aerr != nil {
+	aerr := <-artifactsDone
+	// The output directory changes only once everything else succeeded.
+	defer artifacts.discard()
+	if err == nil && aerr != nil {
 		return nil, aerr
 	}
 	if err != nil {
@@ -219,6 +222,12 @@ func Build(ctx context.Context, src Sources, req Request) (*Result, error) {
 			return nil, err
 		}
 		res.Pushed = pushed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := artifacts.commit(); err != nil {
+		return nil, err
 	}
 	return res, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -318,4 +319,57 @@ func TestRebuildKeepsKernel(t *testing.T) {
 	if got, _ := os.ReadFile(first.Artifacts.Kernel); !bytes.Equal(got, want) {
 		t.Error("a damaged kernel in the output directory was left as it was")
 	}
+}
+
+// TestFailedBuildLeavesOut: a build that fails after its files are
+// written (here: the push) leaves the output directory as it was, for a
+// QEMU board and for a disk board.
+func TestFailedBuildLeavesOut(t *testing.T) {
+	closed := closedAddr(t)
+	t.Run("qemu-amd64", func(t *testing.T) {
+		s, p := fixtureStore(t)
+		out := t.TempDir()
+		os.WriteFile(filepath.Join(out, "kernel"), []byte("the previous kernel"), 0o644)
+		req := request(p, staticBinary(t), out)
+		req.Push = closed + "/x:1"
+		_, err := Build(context.Background(), Sources{Store: s, Remote: oci.NewRemote()}, req)
+		if err == nil {
+			t.Fatal("the push to a closed port worked")
+		}
+		checkOnly(t, out, map[string]string{"kernel": "the previous kernel"})
+	})
+	t.Run("pi4", func(t *testing.T) {
+		s, p := piStore(t, "pi4")
+		out := t.TempDir()
+		_, err := Build(context.Background(), Sources{Store: s, Remote: oci.NewRemote()}, Request{Board: p, Binary: armBinary(t, 0x10000), Out: out, InitBinary: []byte("i"), Push: closed + "/x:1"})
+		if err == nil {
+			t.Fatal("the push to a closed port worked")
+		}
+		checkOnly(t, out, nil)
+	})
+}
+
+// checkOnly fails unless dir holds exactly the files of want, with their
+// contents.
+func checkOnly(t *testing.T, dir string, want map[string]string) {
+	t.Helper()
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != len(want) {
+		t.Errorf("%s holds %v, want only %v", dir, ents, want)
+	}
+	for name, content := range want {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(b) != content {
+			t.Errorf("%s is %q (%v), want %q", name, b, err, content)
+		}
+	}
+}
+
+func closedAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
 }

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"context"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/wispboot/wisp/config"
@@ -43,7 +44,7 @@ type LayerInfo struct {
 
 // Describe reads a wisp image's labels, layers and, for an appliance, the
 // configuration in its config layer.
-func Describe(img v1.Image, ref string) (*Description, error) {
+func Describe(ctx context.Context, img v1.Image, ref string) (*Description, error) {
 	d, err := img.Digest()
 	if err != nil {
 		return nil, err
@@ -74,7 +75,7 @@ func Describe(img v1.Image, ref string) (*Description, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := layers.ReadConfig(add.Layer)
+	c, err := layers.ReadConfig(ctx, add.Layer)
 	if err != nil {
 		return nil, err
 	}

@@ -52,12 +52,24 @@ type corruptLink struct{ error }
 
 func (e corruptLink) Unwrap() error { return e.error }
 
-func stageDisk(ctx context.Context, app *appliance, p *boards.Profile, dir string, s *oci.Store, link bool) (*Artifacts, error) {
-	stage, err := os.MkdirTemp(dir, ".wisp-boot-*")
+func stageDisk(ctx context.Context, app *appliance, p *boards.Profile, dir string, s *oci.Store, link bool) (_ *Artifacts, err error) {
+	// work/boot is the boot partition's tree, work/<board>.img the image
+	// until the build commits it.
+	work, err := os.MkdirTemp(dir, ".wisp-boot-*")
 	if err != nil {
 		return nil, fmt.Errorf("output directory %s is not writable: %w", dir, err)
 	}
-	defer os.RemoveAll(stage)
+	pend := &pending{}
+	pend.track(work)
+	defer func() {
+		if err != nil {
+			pend.discard()
+		}
+	}()
+	stage := filepath.Join(work, "boot")
+	if err := os.Mkdir(stage, 0o755); err != nil {
+		return nil, err
+	}
 	rd, err := os.Create(filepath.Join(stage, piInitrd))
 	if err != nil {
 		return nil, err
@@ -129,13 +141,18 @@ func stageDisk(ctx context.Context, app *appliance, p *boards.Profile, dir strin
 	); err != nil {
 		return nil, err
 	}
-	out := filepath.Join(dir, ImageFile(p))
-	st, err := image.Write(out, os.DirFS(stage), image.WithTime(layers.Epoch()), image.WithMaxSize(int64(p.Disk.BootPartitionMiB)<<20),
+	out, written := filepath.Join(dir, ImageFile(p)), filepath.Join(work, ImageFile(p))
+	st, err := image.Write(written, os.DirFS(stage), image.WithTime(layers.Epoch()), image.WithMaxSize(int64(p.Disk.BootPartitionMiB)<<20),
 		image.WithDigests(digests))
 	if err != nil {
 		return nil, fmt.Errorf("board %s: %w", p.Name, err)
 	}
-	a := &Artifacts{Dir: dir, Image: out, Stats: initrdStats, Cmdline: app.cmdline,
+	// The staged files go now; the image waits for the build to commit.
+	if err := os.RemoveAll(stage); err != nil {
+		return nil, err
+	}
+	pend.renames = append(pend.renames, rename{written, out})
+	a := &Artifacts{Dir: dir, Image: out, Stats: initrdStats, Cmdline: app.cmdline, pending: pend,
 		Files: []File{{Name: filepath.Base(out), Path: out, Size: st.ImageBytes, SHA256: hex.EncodeToString(st.SHA256[:])}}}
 	return a, nil
 }

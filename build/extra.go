@@ -20,13 +20,13 @@ func (src Sources) extraLayers(ctx context.Context, req Request, budget *limits.
 		fi, err := os.Stat(l)
 		switch {
 		case err == nil && fi.IsDir():
-			add, err := layers.ExtraFromDir(l, budget)
+			add, err := layers.ExtraFromDir(ctx, l, budget)
 			if err != nil {
 				return nil, fmt.Errorf("--layer: %w", err)
 			}
 			adds = append(adds, add)
 		case err == nil:
-			add, err := layers.ExtraFromTar(l, budget)
+			add, err := layers.ExtraFromTar(ctx, l, budget)
 			if err != nil {
 				return nil, fmt.Errorf("--layer: %w", err)
 			}
@@ -41,7 +41,7 @@ func (src Sources) extraLayers(ctx context.Context, req Request, budget *limits.
 				return nil, fmt.Errorf("--layer %s: %w", l, err)
 			}
 			for i, layer := range ls {
-				add, err := layers.ExtraFrom(layer, fmt.Sprintf("%d of %s", i, used), budget)
+				add, err := layers.ExtraFrom(ctx, layer, fmt.Sprintf("%d of %s", i, used), budget)
 				if err != nil {
 					return nil, fmt.Errorf("--layer: %w", err)
 				}

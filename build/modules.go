@@ -1,6 +1,7 @@
 package build
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -61,7 +62,7 @@ func remember(s *oci.Store, key string, make func() (mutate.Addendum, []string, 
 
 // selectModules returns the board's modules layer cut from the base's
 // modules layer, from the store's memo when it was cut before.
-func selectModules(s *oci.Store, modules v1.Layer, names []string, strip bool) (mutate.Addendum, []string, error) {
+func selectModules(ctx context.Context, s *oci.Store, modules v1.Layer, names []string, strip bool) (mutate.Addendum, []string, error) {
 	src, err := modules.Digest()
 	if err != nil {
 		return mutate.Addendum{}, nil, err
@@ -73,7 +74,7 @@ func selectModules(s *oci.Store, modules v1.Layer, names []string, strip bool) (
 		opts = append(opts, layers.WithoutSignatures())
 	}
 	return remember(s, key, func() (mutate.Addendum, []string, error) {
-		m, err := layers.SelectModules(modules, names, opts...)
+		m, err := layers.SelectModules(ctx, modules, names, opts...)
 		if err != nil {
 			return mutate.Addendum{}, nil, fmt.Errorf("selecting modules: %w", err)
 		}

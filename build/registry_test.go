@@ -97,7 +97,7 @@ func TestBuildFromRegistry(t *testing.T) {
 	if err := validate.Image(pushed); err != nil {
 		t.Errorf("validate.Image(pushed appliance): %v", err)
 	}
-	d, err := Describe(pushed, reg.ref("appliance:1"))
+	d, err := Describe(context.Background(), pushed, reg.ref("appliance:1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +277,7 @@ func TestBinaryImages(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, img := manifestOf(t, src, res.Digest)
-			d, err := Describe(img, "")
+			d, err := Describe(context.Background(), img, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -302,7 +302,7 @@ func TestFlagsOverrideImageDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, img := manifestOf(t, src, res.Digest)
-	d, _ := Describe(img, "")
+	d, _ := Describe(context.Background(), img, "")
 	if !reflect.DeepEqual(d.Args, []string{"--port", "9090"}) || !reflect.DeepEqual(d.Env, []string{"PATH=/", "GREETING=hello", "NEW=1"}) || *d.User != (config.User{UID: 7, GID: 8}) {
 		t.Errorf("args %q env %q user %v", d.Args, d.Env, d.User)
 	}

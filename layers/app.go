@@ -3,6 +3,7 @@ package layers
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -70,10 +71,10 @@ func roleAddendum(r Role, what string, l v1.Layer) mutate.Addendum {
 }
 
 // ReadConfig reads /etc/wisp/config.json from a config layer.
-func ReadConfig(l v1.Layer) (*config.Config, error) {
+func ReadConfig(ctx context.Context, l v1.Layer) (*config.Config, error) {
 	var c *config.Config
 	want := strings.TrimPrefix(config.Path, "/")
-	err := walkLayer(l, func(name string, h *tar.Header, r io.Reader) error {
+	err := walkLayer(ctx, l, func(name string, h *tar.Header, r io.Reader) error {
 		if name != want {
 			return nil
 		}

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"io"
 	"reflect"
@@ -182,7 +183,7 @@ func TestImportDebRejects(t *testing.T) {
 
 func TestSelectModules(t *testing.T) {
 	b := importFixture(t, fixture.KernelDeb(testKernel).Bytes())
-	m, err := SelectModules(b.Modules.Layer, []string{"virtio_pci", "virtio_net", "virtio_blk"})
+	m, err := SelectModules(context.Background(), b.Modules.Layer, []string{"virtio_pci", "virtio_net", "virtio_blk"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,13 +211,13 @@ func TestSelectModules(t *testing.T) {
 	if m.Annotations[AnnotationRole] != "modules" || m.Annotations[AnnotationModules] != "virtio_blk,virtio_net,virtio_pci" {
 		t.Errorf("annotations %v", m.Annotations)
 	}
-	again, _ := SelectModules(b.Modules.Layer, []string{"virtio_pci", "virtio_net", "virtio_blk"})
+	again, _ := SelectModules(context.Background(), b.Modules.Layer, []string{"virtio_pci", "virtio_net", "virtio_blk"})
 	d1, _ := m.Layer.Digest()
 	d2, _ := again.Layer.Digest()
 	if d1 != d2 {
 		t.Errorf("selection is not deterministic: %s != %s", d1, d2)
 	}
-	if _, err := SelectModules(b.Modules.Layer, []string{"e1000e"}); err == nil || !strings.Contains(err.Error(), testKernel) {
+	if _, err := SelectModules(context.Background(), b.Modules.Layer, []string{"e1000e"}); err == nil || !strings.Contains(err.Error(), testKernel) {
 		t.Errorf("unknown module: err = %v, want one naming the kernel", err)
 	}
 }

@@ -1,6 +1,7 @@
 package layers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path"
@@ -52,7 +53,7 @@ type ImageBinary struct {
 // the binary is missing or whited out, and name the image by digest.
 //
 // The binary may be at most max bytes (and never more than limits.Binary).
-func BinaryFromImage(img v1.Image, binaryPath, tmpDir string, max int64) (*ImageBinary, error) {
+func BinaryFromImage(ctx context.Context, img v1.Image, binaryPath, tmpDir string, max int64) (*ImageBinary, error) {
 	cf, err := img.ConfigFile()
 	if err != nil {
 		return nil, fmt.Errorf("reading image config: %w", err)
@@ -62,7 +63,7 @@ func BinaryFromImage(img v1.Image, binaryPath, tmpDir string, max int64) (*Image
 	if err != nil {
 		return nil, err
 	}
-	fsys, err := readImageFS(img)
+	fsys, err := readImageFS(ctx, img)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +71,7 @@ func BinaryFromImage(img v1.Image, binaryPath, tmpDir string, max int64) (*Image
 	if err != nil {
 		return nil, fmt.Errorf("finding the binary %s in image %s: %w", argv0, imageID(img), err)
 	}
-	file, err := extractFile(img, content, tmpDir, min(max, limits.Binary))
+	file, err := extractFile(ctx, img, content, tmpDir, min(max, limits.Binary))
 	if err != nil {
 		return nil, fmt.Errorf("extracting /%s from image %s: %w", name, imageID(img), err)
 	}

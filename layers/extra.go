@@ -2,6 +2,7 @@ package layers
 
 import (
 	"archive/tar"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -34,7 +35,7 @@ const HostCACerts = "/" + CACertsPath
 // ExtraFromTar makes an extra layer of a tar file (plain or gzip), as it
 // is, once CheckExtra accepts it; its files are spent from budget (nil:
 // no bound).
-func ExtraFromTar(file string, budget *limits.Budget) (mutate.Addendum, error) {
+func ExtraFromTar(ctx context.Context, file string, budget *limits.Budget) (mutate.Addendum, error) {
 	if err := isTar(file); err != nil {
 		return mutate.Addendum{}, fmt.Errorf("layer %s: %w", file, err)
 	}
@@ -42,7 +43,7 @@ func ExtraFromTar(file string, budget *limits.Budget) (mutate.Addendum, error) {
 	if err != nil {
 		return mutate.Addendum{}, fmt.Errorf("layer %s: %w", file, err)
 	}
-	return ExtraFrom(l, file, budget)
+	return ExtraFrom(ctx, l, file, budget)
 }
 
 // isTar insists that file starts like a tar stream, plain or gzip.
@@ -95,7 +96,7 @@ func climbs(p string) bool { return p == ".." || strings.HasPrefix(p, "../") }
 // ExtraFromDir makes an extra layer of a directory's tree: files keep their
 // permission bits, symlinks their targets (which may not climb out), and
 // everything is owned by 0:0. CheckExtra must accept it.
-func ExtraFromDir(dir string, budget *limits.Budget) (mutate.Addendum, error) {
+func ExtraFromDir(ctx context.Context, dir string, budget *limits.Budget) (mutate.Addendum, error) {
 	fsys := os.DirFS(dir)
 	var files []File
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -135,7 +136,7 @@ func ExtraFromDir(dir string, budget *limits.Budget) (mutate.Addendum, error) {
 	if err != nil {
 		return mutate.Addendum{}, fmt.Errorf("layer %s: %w", dir, err)
 	}
-	return ExtraFrom(l, dir, budget)
+	return ExtraFrom(ctx, l, dir, budget)
 }
 
 // CACerts makes the extra layer holding a CA bundle (PEM) at
@@ -162,8 +163,8 @@ func CACerts(file string) (mutate.Addendum, error) {
 
 // ExtraFrom returns l as an extra layer once CheckExtra accepts it; what
 // names it in errors and in its history.
-func ExtraFrom(l v1.Layer, what string, budget *limits.Budget) (mutate.Addendum, error) {
-	if err := CheckExtra(l, budget); err != nil {
+func ExtraFrom(ctx context.Context, l v1.Layer, what string, budget *limits.Budget) (mutate.Addendum, error) {
+	if err := CheckExtra(ctx, l, budget); err != nil {
 		return mutate.Addendum{}, fmt.Errorf("layer %s: %w", what, err)
 	}
 	return extraAddendum(l, filepath.Base(what)), nil

@@ -3,6 +3,7 @@ package layers
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 	"github.com/wispboot/wisp/config"
 	"github.com/wispboot/wisp/limits"
 )
+
+var ctx = context.Background()
 
 func tarFile(t *testing.T, entries ...tar.Header) string {
 	t.Helper()
@@ -36,7 +39,7 @@ func tarFile(t *testing.T, entries ...tar.Header) string {
 func TestExtraFromTar(t *testing.T) {
 	good := tarFile(t, tar.Header{Name: "usr/share/zoneinfo/UTC", Typeflag: tar.TypeReg, Mode: 0o644},
 		tar.Header{Name: "etc/localtime", Typeflag: tar.TypeSymlink, Linkname: "../usr/share/zoneinfo/UTC"})
-	add, err := ExtraFromTar(good, nil)
+	add, err := ExtraFromTar(ctx, good, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +56,7 @@ func TestExtraFromTar(t *testing.T) {
 		{"hard link outside", tar.Header{Name: "a", Typeflag: tar.TypeLink, Linkname: "../x"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ExtraFromTar(tarFile(t, tt.h), nil)
+			_, err := ExtraFromTar(ctx, tarFile(t, tt.h), nil)
 			if !errors.Is(err, ErrUnsafeEntry) {
 				t.Errorf("err = %v, want ErrUnsafeEntry", err)
 			}
@@ -61,7 +64,7 @@ func TestExtraFromTar(t *testing.T) {
 	}
 	notTar := filepath.Join(t.TempDir(), "x.tar")
 	os.WriteFile(notTar, []byte("hello, not a tar"), 0o644)
-	if _, err := ExtraFromTar(notTar, nil); err == nil || !strings.Contains(err.Error(), "not a tar file") {
+	if _, err := ExtraFromTar(ctx, notTar, nil); err == nil || !strings.Contains(err.Error(), "not a tar file") {
 		t.Errorf("not a tar: %v", err)
 	}
 }
@@ -71,7 +74,7 @@ func TestExtraFromDir(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "etc", "app"), 0o755)
 	os.WriteFile(filepath.Join(dir, "etc", "app", "conf.yaml"), []byte("port: 80\n"), 0o640)
 	os.Symlink("app/conf.yaml", filepath.Join(dir, "etc", "conf.yaml"))
-	add, err := ExtraFromDir(dir, nil)
+	add, err := ExtraFromDir(ctx, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +82,7 @@ func TestExtraFromDir(t *testing.T) {
 		t.Errorf("conf.yaml = %q", got)
 	}
 	os.Symlink("../../../etc/shadow", filepath.Join(dir, "escape"))
-	if _, err := ExtraFromDir(dir, nil); !errors.Is(err, ErrUnsafeEntry) {
+	if _, err := ExtraFromDir(ctx, dir, nil); !errors.Is(err, ErrUnsafeEntry) {
 		t.Errorf("a symlink out of the directory: err = %v", err)
 	}
 }
@@ -128,7 +131,7 @@ func TestExtraPolicy(t *testing.T) {
 		{"world-writable directory", []tar.Header{dir("srv/", 0o777)}, "is writable by everyone (mode 0777)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ExtraFromTar(tarFile(t, tt.h...), nil)
+			_, err := ExtraFromTar(ctx, tarFile(t, tt.h...), nil)
 			if tt.want == "" {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
@@ -147,12 +150,12 @@ func TestExtraFromDirPolicy(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "su"), []byte("x"), 0o755)
 	os.Chmod(filepath.Join(dir, "su"), os.ModeSetuid|0o755)
-	if _, err := ExtraFromDir(dir, nil); !errors.Is(err, ErrNotAllowed) || !strings.Contains(err.Error(), "su is setuid") {
+	if _, err := ExtraFromDir(ctx, dir, nil); !errors.Is(err, ErrNotAllowed) || !strings.Contains(err.Error(), "su is setuid") {
 		t.Errorf("setuid file: err = %v", err)
 	}
 	dir = t.TempDir()
 	os.WriteFile(filepath.Join(dir, "init"), []byte("x"), 0o755)
-	if _, err := ExtraFromDir(dir, nil); !errors.Is(err, ErrNotAllowed) {
+	if _, err := ExtraFromDir(ctx, dir, nil); !errors.Is(err, ErrNotAllowed) {
 		t.Errorf("an init: err = %v", err)
 	}
 }
@@ -162,10 +165,10 @@ func TestExtraFromDirPolicy(t *testing.T) {
 func TestExtraBudget(t *testing.T) {
 	b := &limits.Budget{What: "the initramfs", Limit: 3}
 	one := tarFile(t, tar.Header{Name: "a", Typeflag: tar.TypeReg, Mode: 0o644}) // 2 bytes
-	if _, err := ExtraFromTar(one, b); err != nil {
+	if _, err := ExtraFromTar(ctx, one, b); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ExtraFromTar(one, b); !errors.Is(err, limits.ErrTooLarge) {
+	if _, err := ExtraFromTar(ctx, one, b); !errors.Is(err, limits.ErrTooLarge) {
 		t.Errorf("second layer: err = %v, want ErrTooLarge", err)
 	}
 }

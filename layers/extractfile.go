@@ -2,6 +2,7 @@ package layers
 
 import (
 	"archive/tar"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -14,7 +15,7 @@ import (
 // extractFile copies the regular file name of the flattened image, of at
 // most max bytes, to a new file in tmpDir, reading the whole image so that
 // every layer's digest is checked; the file is removed on any error.
-func extractFile(img v1.Image, name, tmpDir string, max int64) (_ string, err error) {
+func extractFile(ctx context.Context, img v1.Image, name, tmpDir string, max int64) (_ string, err error) {
 	f, err := os.CreateTemp(tmpDir, "binary-*")
 	if err != nil {
 		return "", fmt.Errorf("creating the binary's file: %w", err)
@@ -26,7 +27,7 @@ func extractFile(img v1.Image, name, tmpDir string, max int64) (_ string, err er
 		}
 	}()
 	found := false
-	err = walkImage(img, func(n string, h *tar.Header, r io.Reader) error {
+	err = walkImage(ctx, img, func(n string, h *tar.Header, r io.Reader) error {
 		if found || n != name {
 			return nil
 		}

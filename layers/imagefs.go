@@ -2,6 +2,7 @@ package layers
 
 import (
 	"archive/tar"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
+	"github.com/wispboot/wisp/internal/ctxio"
 	"github.com/wispboot/wisp/limits"
 )
 
@@ -45,10 +47,10 @@ type node struct {
 
 // readImageFS reads the headers of the flattened image (whiteouts
 // applied by mutate.Extract, upper layers first).
-func readImageFS(img v1.Image) (*imageFS, error) {
+func readImageFS(ctx context.Context, img v1.Image) (*imageFS, error) {
 	fsys := &imageFS{nodes: map[string]node{}, dirs: map[string]bool{"": true}}
 	names := limits.Budget{What: "the names and link targets of the image's files", Limit: limits.ImageNameBytes}
-	err := walkImage(img, func(name string, h *tar.Header, _ io.Reader) error {
+	err := walkImage(ctx, img, func(name string, h *tar.Header, _ io.Reader) error {
 		if _, ok := fsys.nodes[name]; ok {
 			return nil // "/a" and "a" in one image: the first, upper one wins
 		}
@@ -71,10 +73,10 @@ func readImageFS(img v1.Image) (*imageFS, error) {
 // with its name relative to the root, then drains the stream: Extract
 // writes its tar trailer even when a layer fails, and only the drain
 // returns that error.
-func walkImage(img v1.Image, f func(name string, h *tar.Header, r io.Reader) error) error {
+func walkImage(ctx context.Context, img v1.Image, f func(name string, h *tar.Header, r io.Reader) error) error {
 	rc := mutate.Extract(img)
 	defer rc.Close()
-	tr := tar.NewReader(limits.Reader(rc, "the image's content", limits.LayerContent))
+	tr := tar.NewReader(limits.Reader(ctxio.Reader(ctx, rc), "the image's content", limits.LayerContent))
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {

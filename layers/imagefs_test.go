@@ -3,6 +3,7 @@ package layers
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"io"
 	"strconv"
 	"testing"
@@ -88,7 +89,7 @@ func TestResolveIsConfinedToTheImage(t *testing.T) {
 		sym("self", "self"),
 		sym("long", string(bytes.Repeat([]byte("/"), maxLinkLen+1))+"x"),
 	})
-	fsys, err := readImageFS(img)
+	fsys, err := readImageFS(context.Background(), img)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func TestSymlinkLimit(t *testing.T) {
 			}
 			ents = append(ents, sym("l"+strconv.Itoa(i), target))
 		}
-		fsys, err := readImageFS(testImage(t, v1.Config{}, ents))
+		fsys, err := readImageFS(context.Background(), testImage(t, v1.Config{}, ents))
 		if err != nil {
 			t.Fatal(err)
 		}

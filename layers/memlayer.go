@@ -1,6 +1,7 @@
 package layers
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/klauspost/compress/gzip"
 
+	"github.com/wispboot/wisp/internal/ctxio"
 	"github.com/wispboot/wisp/internal/spill"
 )
 
@@ -36,6 +38,7 @@ const level = 2
 // single pass.
 type memLayer struct {
 	files      []File
+	ctx        context.Context
 	spillDir   string // where compressed bytes over spill.Threshold go
 	once       sync.Once
 	compressed *spill.Buffer
@@ -46,6 +49,11 @@ type memLayer struct {
 
 // LayerOption changes how Layer keeps a layer.
 type LayerOption func(*memLayer)
+
+// WithContext stops making the layer (reading its files, compressing
+// them) once ctx is done; the layer then fails with ctx's error. The
+// default is never to stop.
+func WithContext(ctx context.Context) LayerOption { return func(l *memLayer) { l.ctx = ctx } }
 
 // SpillTo keeps the compressed bytes of a layer larger than
 // spill.Threshold in an unlinked file in dir rather than in memory. The
@@ -60,7 +68,11 @@ func (l *memLayer) compute() {
 		zd := sha256.New()
 		zw, _ := gzip.NewWriterLevel(io.MultiWriter(buf, zd), level)
 		ud := sha256.New()
-		if l.err = writeTar(io.MultiWriter(zw, ud), l.files); l.err != nil {
+		var w io.Writer = io.MultiWriter(zw, ud)
+		if l.ctx != nil {
+			w = ctxio.Writer(l.ctx, w)
+		}
+		if l.err = writeTar(w, l.files); l.err != nil {
 			return
 		}
 		if l.err = zw.Close(); l.err != nil {

@@ -2,6 +2,7 @@ package layers
 
 import (
 	"archive/tar"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/wispboot/wisp/internal/ctxio"
 	"github.com/wispboot/wisp/limits"
 )
 
@@ -43,13 +45,13 @@ var mountPoints = []string{"dev", "proc", "sys", "run", "tmp"}
 //
 // and spends its files' sizes from budget (nil: no bound), so that a
 // layer too large for the board is refused before it is flattened.
-func CheckExtra(l v1.Layer, budget *limits.Budget) error {
+func CheckExtra(ctx context.Context, l v1.Layer, budget *limits.Budget) error {
 	rc, err := l.Uncompressed()
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
-	tr := tar.NewReader(limits.Reader(rc, "the layer's content", limits.LayerContent))
+	tr := tar.NewReader(limits.Reader(ctxio.Reader(ctx, rc), "the layer's content", limits.LayerContent))
 	for n := 0; ; n++ {
 		h, err := tr.Next()
 		if err == io.EOF {

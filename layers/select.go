@@ -3,6 +3,7 @@ package layers
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
+	"github.com/wispboot/wisp/internal/ctxio"
 	"github.com/wispboot/wisp/limits"
 )
 
@@ -46,7 +48,7 @@ func WithoutSignatures() SelectOption {
 // only the named modules and their dependency closure, with a modules.dep
 // for them. Built-in names are skipped. The modules layer is read twice
 // (its index is at the end), streaming; callers cache the result.
-func SelectModules(modules v1.Layer, names []string, opts ...SelectOption) (*Modules, error) {
+func SelectModules(ctx context.Context, modules v1.Layer, names []string, opts ...SelectOption) (*Modules, error) {
 	var o selectOptions
 	for _, opt := range opts {
 		opt(&o)
@@ -57,7 +59,7 @@ func SelectModules(modules v1.Layer, names []string, opts ...SelectOption) (*Mod
 	}
 	ix := newModuleIndex()
 	var version string
-	err = walkLayer(modules, func(name string, h *tar.Header, r io.Reader) error {
+	err = walkLayer(ctx, modules, func(name string, h *tar.Header, r io.Reader) error {
 		v, rel, ok := cutModulesDir(name)
 		if !ok {
 			return nil
@@ -94,7 +96,7 @@ func SelectModules(modules v1.Layer, names []string, opts ...SelectOption) (*Mod
 	var files []File
 	found := map[string]bool{}
 	budget := limits.Budget{What: "the modules of the closure of " + strings.Join(names, ", "), Limit: limits.SelectedModules}
-	err = walkLayer(modules, func(name string, h *tar.Header, r io.Reader) error {
+	err = walkLayer(ctx, modules, func(name string, h *tar.Header, r io.Reader) error {
 		if _, rel, ok := cutModulesDir(name); ok && want[rel] && !found[rel] {
 			if err := limits.Check("module "+name, h.Size, limits.Module); err != nil {
 				return err
@@ -158,13 +160,13 @@ func cutModulesDir(name string) (version, rel string, ok bool) {
 
 // walkLayer calls f for each regular file of a layer, with its clean
 // relative path.
-func walkLayer(l v1.Layer, f func(name string, h *tar.Header, r io.Reader) error) error {
+func walkLayer(ctx context.Context, l v1.Layer, f func(name string, h *tar.Header, r io.Reader) error) error {
 	rc, err := l.Uncompressed()
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
-	tr := tar.NewReader(limits.Reader(rc, "the layer's content", limits.LayerContent))
+	tr := tar.NewReader(limits.Reader(ctxio.Reader(ctx, rc), "the layer's content", limits.LayerContent))
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {

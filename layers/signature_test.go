@@ -2,6 +2,7 @@ package layers
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -45,11 +46,11 @@ func TestSelectModulesWithoutSignatures(t *testing.T) {
 	}
 	b := importFixture(t, deb.Bytes())
 	names := []string{"virtio_pci", "virtio_net"}
-	kept, err := SelectModules(b.Modules.Layer, names)
+	kept, err := SelectModules(context.Background(), b.Modules.Layer, names)
 	if err != nil {
 		t.Fatal(err)
 	}
-	stripped, err := SelectModules(b.Modules.Layer, names, WithoutSignatures())
+	stripped, err := SelectModules(context.Background(), b.Modules.Layer, names, WithoutSignatures())
 	if err != nil {
 		t.Fatal(err)
 	}

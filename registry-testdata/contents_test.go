@@ -1,6 +1,7 @@
 package registrytestdata
 
 import (
+	"context"
 	"os"
 	"reflect"
 	"strings"
@@ -39,7 +40,7 @@ func TestBase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sel, err := layers.SelectModules(ls[1], []string{"virtio_pci", "virtio_net"})
+	sel, err := layers.SelectModules(context.Background(), ls[1], []string{"virtio_pci", "virtio_net"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func TestAppBinaries(t *testing.T) {
 		{"app-ko through PATH and a symlink", fixture.LayoutImage(t, "app-ko"), "app", "/ko-app/hello", "amd64", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := layers.BinaryFromImage(tt.img, tt.binaryPath, t.TempDir(), limits.Binary)
+			b, err := layers.BinaryFromImage(context.Background(), tt.img, tt.binaryPath, t.TempDir(), limits.Binary)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wispboot/wisp/build"
 	"github.com/wispboot/wisp/flash"
+	"github.com/wispboot/wisp/internal/cleanup"
 )
 
 func newFlash(g *globals) *cobra.Command {
@@ -35,6 +36,7 @@ USB or an SD slot). It asks before writing unless --yes.`,
 				if err != nil {
 					return err
 				}
+				defer cleanup.Add(dir)()
 				defer os.RemoveAll(dir)
 				if image, err = exportImage(c, g, image, dir); err != nil {
 					return err

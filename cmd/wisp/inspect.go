@@ -28,7 +28,7 @@ or a registry reference (pulled into the store by the --pull policy).`,
 			if err != nil {
 				return err
 			}
-			d, err := build.Describe(img, used)
+			d, err := build.Describe(c.Context(), img, used)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/wispboot/wisp/internal/cleanup"
 	"github.com/wispboot/wisp/limits"
 )
 
@@ -49,12 +51,45 @@ func main() {
 			defer pprof.StopCPUProfile()
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible(context.Background(), os.Stderr)
 	code := execute(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	if code != 0 {
 		pprof.StopCPUProfile()
 		os.Exit(code)
+	}
+}
+
+// interruptible returns a context that the first Ctrl-C (or SIGTERM)
+// cancels: every phase of a command checks it and stops, removing what it
+// wrote. A second one exits at once, after removing the temporary files
+// the command made outside the store (cleanup.Run); the store's own are
+// swept when it is next opened. stop ends the watch.
+func interruptible(parent context.Context, stderr io.Writer) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancel(parent)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+		case <-done:
+			return
+		}
+		cancel()
+		select {
+		case <-sigs:
+		case <-done:
+			return
+		}
+		cleanup.Run()
+		fmt.Fprintln(stderr, "wisp: interrupted twice: stopped at once")
+		os.Exit(130)
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel()
 	}
 }
 
@@ -69,6 +104,10 @@ func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err := root.ExecuteContext(ctx)
 	g.progress.wait()
 	g.close()
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		fmt.Fprintln(stderr, "wisp: interrupted: nothing was left half-written")
+		return 130
+	}
 	if err != nil {
 		// Errors quote outside input (file names, labels, registry
 		// messages): each line is printed without control characters.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/build"
+	"github.com/wispboot/wisp/internal/cleanup"
 	"github.com/wispboot/wisp/qemu"
 )
 
@@ -69,6 +70,7 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 				if err != nil {
 					return err
 				}
+				defer cleanup.Add(dir)()
 				defer os.RemoveAll(dir)
 				out = dir
 			}
