@@ -15,12 +15,14 @@ import (
 // ErrNotRemovable and nothing else.
 func Check(target string, imageSize int64, opts ...Option) (*Target, error) {
 	c := newConfig(opts)
-	return c.host.check(target, imageSize, c.force)
+	t, _, err := c.host.check(target, imageSize, c.force)
+	return t, err
 }
 
-func (h host) check(target string, imageSize int64, force bool) (*Target, error) {
-	fail := func(format string, args ...any) (*Target, error) {
-		return nil, fmt.Errorf("checking %s: "+format, append([]any{target}, args...)...)
+// check returns the target and the node it checked.
+func (h host) check(target string, imageSize int64, force bool) (*Target, node, error) {
+	fail := func(format string, args ...any) (*Target, node, error) {
+		return nil, node{}, fmt.Errorf("checking %s: "+format, append([]any{target}, args...)...)
 	}
 	path, err := filepath.EvalSymlinks(target)
 	if err != nil {
@@ -34,7 +36,7 @@ func (h host) check(target string, imageSize int64, force bool) (*Target, error)
 	case err != nil:
 		return fail("%w", bare(err))
 	case n.mode.IsRegular():
-		return &Target{Path: path, Size: n.size}, nil
+		return &Target{Path: path, Size: n.size}, n, nil
 	case !n.isBlock():
 		return fail("%w: %s is %s", ErrNotDevice, path, kind(n.mode))
 	}
@@ -46,7 +48,7 @@ func (h host) check(target string, imageSize int64, force bool) (*Target, error)
 	if d.parent != "" {
 		return fail("%w (%s): write the image to the whole disk, %s", ErrPartition, d.name, devPath(d.parent))
 	}
-	t := &Target{Path: path, Size: d.size, Block: true, Removable: d.removable, Bus: d.bus, Model: d.model}
+	t := &Target{Path: path, Size: d.size, Block: true, Removable: d.removable, Bus: d.bus, Model: d.model, Serial: d.serial}
 	uses, err := h.uses(newFamily(d.dir))
 	if err != nil {
 		return fail("%w", err)
@@ -64,7 +66,7 @@ func (h host) check(target string, imageSize int64, force bool) (*Target, error)
 		return fail("%w: the image is %s (%d bytes), %s is %s (%d bytes)",
 			ErrTooSmall, humanSize(imageSize), imageSize, path, humanSize(d.size), d.size)
 	}
-	return t, nil
+	return t, n, nil
 }
 
 // advice says how to free a device in use.

@@ -24,6 +24,14 @@
 // bytes after the image, as a larger device does. A smaller file grows, so
 // its size is not checked.
 //
+// Open checks the target and opens it once (exclusively, for a block
+// device); its Device is what the caller describes in the question and
+// writes after the answer. Everything goes through that descriptor, which
+// is checked again before the first byte against what the question showed
+// (device number or file, size, model, serial), so a symbolic link that
+// points elsewhere meanwhile, or a card swapped for another that got the
+// same device number, is never written.
+//
 // Write copies in 4 MiB chunks, syncing a block device every 64 MiB so that
 // progress follows the device rather than the page cache, flushes the
 // buffer cache (BLKFLSBUF) and compares a SHA-256 of every chunk read back

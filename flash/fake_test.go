@@ -25,7 +25,11 @@ func newFakeHost(t *testing.T) *fakeHost {
 	return &fakeHost{t: t, root: root, nodes: map[string]node{}}
 }
 
-func (f *fakeHost) host() host { return host{root: f.root, stat: f.stat} }
+func (f *fakeHost) host() host { return host{root: f.root, stat: f.stat, fstat: f.fstat} }
+
+// fstat stats an open file by the name it was opened with: the fake's
+// devices are files the real fstat would call regular.
+func (f *fakeHost) fstat(file *os.File) (node, error) { return f.stat(file.Name()) }
 
 func (f *fakeHost) stat(name string) (node, error) {
 	p, err := filepath.EvalSymlinks(name)
@@ -83,7 +87,7 @@ func (f *fakeHost) disk(sysdir, dev string, attrs map[string]string) {
 	f.relLink("sys/dev/block/"+dev, dir)
 	dn := "dev/" + path.Base(sysdir)
 	f.file(dn, "")
-	f.nodes[filepath.Join(f.root, dn)] = node{mode: fs.ModeDevice, dev: dev}
+	f.nodes[filepath.Join(f.root, dn)] = node{mode: fs.ModeDevice, dev: dev, file: "fake:" + dev}
 }
 
 // partition adds partition name of the disk at sysdir.

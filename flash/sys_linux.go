@@ -16,19 +16,35 @@ func statNode(name string) (node, error) {
 	if err != nil {
 		return node{}, err
 	}
-	n := node{mode: fi.Mode(), size: fi.Size()}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok && fi.Mode()&fs.ModeDevice != 0 {
-		n.dev = fmt.Sprintf("%d:%d", unix.Major(st.Rdev), unix.Minor(st.Rdev))
-	}
-	return n, nil
+	return nodeOf(fi), nil
 }
 
-// openTarget opens path for writing. A block device is opened with
-// O_EXCL, which on Linux claims it: the open fails with EBUSY while the
-// kernel uses the disk or a partition of it (mounted, swap, RAID,
-// device-mapper), whatever mount namespace that happens in.
+// fstatNode is the real host's stat of an open file.
+func fstatNode(f *os.File) (node, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return node{}, err
+	}
+	return nodeOf(fi), nil
+}
+
+func nodeOf(fi fs.FileInfo) node {
+	n := node{mode: fi.Mode(), size: fi.Size()}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		n.file = fmt.Sprintf("%d:%d", st.Dev, st.Ino)
+		if fi.Mode()&fs.ModeDevice != 0 {
+			n.dev = fmt.Sprintf("%d:%d", unix.Major(st.Rdev), unix.Minor(st.Rdev))
+		}
+	}
+	return n
+}
+
+// openTarget opens path for writing and reading back. A block device is
+// opened with O_EXCL, which on Linux claims it: the open fails with EBUSY
+// while the kernel uses the disk or a partition of it (mounted, swap,
+// RAID, device-mapper), whatever mount namespace that happens in.
 func openTarget(path string, block bool) (*os.File, error) {
-	flags := os.O_WRONLY
+	flags := os.O_RDWR
 	if block {
 		flags |= unix.O_EXCL
 	}

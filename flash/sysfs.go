@@ -18,6 +18,7 @@ type disk struct {
 	removable bool
 	bus       string
 	model     string
+	serial    string
 }
 
 // disk reads the block device with device number dev ("8:16") from
@@ -44,6 +45,11 @@ func (h host) disk(dev string) (*disk, error) {
 	sd := d.bus == "mmc" && attr("device/type") != "MMC"
 	d.removable = attr("removable") == "1" || d.bus == "usb" || sd
 	d.model = model(attr("device/vendor"), attr("device/model"), attr("device/name"))
+	// drivers/mmc/core/bus.c (serial of an SD card), SCSI's wwid.
+	d.serial = attr("device/serial")
+	if d.serial == "" {
+		d.serial = attr("device/wwid")
+	}
 	return d, nil
 }
 

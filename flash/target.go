@@ -13,6 +13,7 @@ type Target struct {
 	Removable bool   // removable, or on USB or an SD card
 	Bus       string // "usb", "mmc" or "" (sysfs device path)
 	Model     string // vendor and model from sysfs, "" if none
+	Serial    string // the card's or disk's serial number from sysfs, "" if none
 }
 
 // Describe returns a one-line description for a confirmation prompt,
@@ -28,6 +29,9 @@ func (t *Target) Describe() string {
 	parts = append(parts, humanSize(t.Size))
 	if b, ok := busNames[t.Bus]; ok {
 		parts = append(parts, b)
+	}
+	if t.Serial != "" {
+		parts = append(parts, "serial "+t.Serial)
 	}
 	return fmt.Sprintf("%s (%s)", t.Path, strings.Join(parts, ", "))
 }

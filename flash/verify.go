@@ -6,18 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 )
 
 // verify reads size bytes of t back and compares each chunk's SHA-256
 // with the one written; at the first chunk that differs it compares bytes
 // with the image to name the offset.
-func (c *config) verify(ctx context.Context, img io.ReaderAt, t *Target, size int64, sums [][sha256.Size]byte) error {
-	f, err := os.Open(t.Path)
-	if err != nil {
-		return fmt.Errorf("verifying %s: %w", t.Path, bare(err))
-	}
-	defer f.Close()
+func (c *config) verify(ctx context.Context, img io.ReaderAt, d *Device, size int64, sums [][sha256.Size]byte) error {
+	t := &d.Target
+	f := io.NewSectionReader(d.f, 0, size)
 	buf := make([]byte, chunkSize)
 	c.progress(PhaseVerify, 0, size)
 	for i, done := 0, int64(0); done < size; i++ {

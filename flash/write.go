@@ -3,6 +3,7 @@ package flash
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,32 +14,129 @@ const (
 	syncEvery = 64 << 20 // a block device is synced this often while writing
 )
 
-// Write checks target as Check does (with the same options), copies the
-// image file to it, waits until the device has it all and verifies it by
-// reading it back (ErrVerify names the first byte that differs). Progress
-// goes to WithProgress. Cancelling ctx stops it between chunks; the error
-// then wraps ctx.Err() and says the target is partially written.
+// Write checks target as Check does (with the same options), opens it,
+// copies the image file to it, waits until the device has it all and
+// verifies it by reading it back (ErrVerify names the first byte that
+// differs): Open, then Device.Write. Progress goes to WithProgress.
+// Cancelling ctx stops it between chunks; the error then wraps ctx.Err()
+// and says the target is partially written.
 func Write(ctx context.Context, image, target string, opts ...Option) error {
+	img, size, err := openImage(image)
+	if err != nil {
+		return err
+	}
+	img.Close()
+	d, err := Open(target, size, opts...)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Write(ctx, image)
+}
+
+// A Device is a target checked and opened once: everything written or
+// read back goes through its descriptor, so a symbolic link that points
+// elsewhere after the question, or a card swapped for another, cannot
+// receive what was meant for the device the user confirmed.
+type Device struct {
+	Target
+	f    *os.File
+	node node // what was checked, and what the descriptor must still be
+	c    *config
+}
+
+// Open checks target as Check does, opens it (exclusively, for a block
+// device) and makes sure the descriptor is the device checked. Describe
+// what it returns in the question to the user; Write after the answer.
+func Open(target string, imageSize int64, opts ...Option) (*Device, error) {
 	c := newConfig(opts)
+	t, n, err := c.host.check(target, imageSize, c.force)
+	if err != nil {
+		return nil, err
+	}
+	f, err := openTarget(t.Path, t.Block)
+	if err != nil {
+		return nil, err
+	}
+	d := &Device{Target: *t, f: f, node: n, c: c}
+	if err := d.same(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// ErrChanged: the target is no longer the device that was checked.
+var ErrChanged = errors.New("target changed")
+
+// same makes sure the descriptor is still the device Open checked: the
+// same device number or file, and, for a block device, the same size,
+// model and serial as sysfs now says for that device number (a card
+// swapped for another may get the number of the one removed, while the
+// descriptor stays on the one that is gone).
+func (d *Device) same() error {
+	changed := func(what string, was, now any) error {
+		return fmt.Errorf("writing %s: %w: its %s was %v when checked and is %v now; nothing was written: check the device and run wisp flash again", d.Path, ErrChanged, what, was, now)
+	}
+	n, err := d.c.host.fstat(d.f)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", d.Path, bare(err))
+	}
+	switch {
+	case n.file != d.node.file:
+		return changed("file", d.node.file, n.file)
+	case n.dev != d.node.dev:
+		return changed("device number", d.node.dev, n.dev)
+	case !d.Block:
+		return nil
+	}
+	disk, err := d.c.host.disk(n.dev)
+	if err != nil {
+		return changed("device", d.Target.Describe(), err)
+	}
+	switch {
+	case disk.size != d.Size:
+		return changed("size", humanSize(d.Size), humanSize(disk.size))
+	case disk.model != d.Model:
+		return changed("model", d.Model, disk.model)
+	case disk.serial != d.Serial:
+		return changed("serial", d.Serial, disk.serial)
+	}
+	if end, err := d.f.Seek(0, io.SeekEnd); err == nil && end != d.Size && d.c.host.root == "/" {
+		return changed("size", humanSize(d.Size), humanSize(end))
+	}
+	return nil
+}
+
+// Close closes the device.
+func (d *Device) Close() error { return d.f.Close() }
+
+// Write copies the image file to the device, after checking once more
+// that it is the one Open found, waits until the device has it all and
+// verifies it by reading it back through the same descriptor.
+func (d *Device) Write(ctx context.Context, image string) error {
 	img, size, err := openImage(image)
 	if err != nil {
 		return err
 	}
 	defer img.Close()
-	t, err := c.host.check(target, size, c.force)
+	if d.Block && size > d.Size {
+		return fmt.Errorf("checking %s: %w: the image is %s (%d bytes), %s is %s (%d bytes)",
+			d.Path, ErrTooSmall, humanSize(size), size, d.Path, humanSize(d.Size), d.Size)
+	}
+	if err := d.same(); err != nil {
+		return err
+	}
+	sums, err := d.c.copy(ctx, img, d, size)
 	if err != nil {
 		return err
 	}
-	sums, err := c.copy(ctx, img, t, size)
-	if err != nil {
-		return err
-	}
-	if c.afterSync != nil {
-		if err := c.afterSync(t.Path); err != nil {
+	if d.c.afterSync != nil {
+		if err := d.c.afterSync(d.Path); err != nil {
 			return err
 		}
 	}
-	return c.verify(ctx, img, t, size, sums)
+	return d.c.verify(ctx, img, d, size, sums)
 }
 
 func openImage(name string) (*os.File, int64, error) {
@@ -62,13 +160,9 @@ func openImage(name string) (*os.File, int64, error) {
 	return f, fi.Size(), nil
 }
 
-// copy writes size bytes of img to t and returns the SHA-256 of each chunk.
-func (c *config) copy(ctx context.Context, img io.Reader, t *Target, size int64) ([][sha256.Size]byte, error) {
-	f, err := openTarget(t.Path, t.Block)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
+// copy writes size bytes of img to d and returns the SHA-256 of each chunk.
+func (c *config) copy(ctx context.Context, img io.Reader, d *Device, size int64) ([][sha256.Size]byte, error) {
+	f, t := d.f, &d.Target
 	partial := func(done int64, err error) error {
 		return fmt.Errorf("writing %s: %w; stopped after %s of %s, so it is partially written and will not boot: write it again",
 			t.Path, err, humanSize(done), humanSize(size))
@@ -102,9 +196,6 @@ func (c *config) copy(ctx context.Context, img io.Reader, t *Target, size int64)
 	}
 	if err := flush(f, t.Block); err != nil {
 		return nil, err
-	}
-	if err := f.Close(); err != nil {
-		return nil, partial(size, fmt.Errorf("closing: %w", bare(err)))
 	}
 	c.progress(PhaseSync, size, size)
 	return sums, nil

@@ -130,3 +130,52 @@ func TestWriteRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteGoesWhereConfirmed: a symbolic link that points elsewhere once
+// the device was opened (after the question) does not redirect the write.
+func TestWriteGoesWhereConfirmed(t *testing.T) {
+	image, data := testImage(t, 100_000)
+	dir := t.TempDir()
+	confirmed, other, link := filepath.Join(dir, "confirmed.raw"), filepath.Join(dir, "other.raw"), filepath.Join(dir, "card")
+	os.WriteFile(confirmed, nil, 0o644)
+	os.WriteFile(other, []byte("keep me"), 0o644)
+	os.Symlink(confirmed, link)
+	d, err := Open(link, int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	os.Remove(link)
+	os.Symlink(other, link) // swapped while the user reads the question
+	if err := d.Write(context.Background(), image); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(confirmed); !bytes.Equal(got, data) {
+		t.Errorf("the confirmed file holds %d bytes, not the image", len(got))
+	}
+	if got, _ := os.ReadFile(other); string(got) != "keep me" {
+		t.Errorf("the link's new target was written: %q", got)
+	}
+}
+
+// TestWriteRefusesAnotherCard: when sysfs describes another card at the
+// device number than the one shown in the question (a card swapped while
+// it was asked), nothing is written.
+func TestWriteRefusesAnotherCard(t *testing.T) {
+	image, data := testImage(t, 1000)
+	f := machine(t)
+	dev := filepath.Join(f.root, "dev", "sdc")
+	d, err := Open(dev, int64(len(data)), withHost(f.host()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	f.file("sys/devices/"+usbC+"/device/model", "Another Card")
+	err = d.Write(context.Background(), image)
+	if !errors.Is(err, ErrChanged) || !strings.Contains(err.Error(), "model was Samsung Portable SSD T5 when checked and is Samsung Another Card now") {
+		t.Fatalf("err = %v, want ErrChanged naming the model", err)
+	}
+	if got, _ := os.ReadFile(dev); len(got) != 0 {
+		t.Errorf("%d bytes written to a changed device", len(got))
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/wispboot/wisp/build"
 	"github.com/wispboot/wisp/flash"
 	"github.com/wispboot/wisp/internal/cleanup"
+	"github.com/wispboot/wisp/limits"
 )
 
 func newFlash(g *globals) *cobra.Command {
@@ -46,22 +47,25 @@ USB or an SD slot). It asks before writing unless --yes.`,
 			if err != nil {
 				return fmt.Errorf("image: %w", err)
 			}
-			t, err := flash.Check(target, fi.Size(), flash.WithForce(force))
+			// The device is opened before the question, and what is
+			// written goes through that descriptor: a link or a card
+			// that changes meanwhile is refused, never written.
+			d, err := flash.Open(target, fi.Size(), flash.WithForce(force), flash.WithProgress(flashProgress(c)))
 			if err != nil {
 				return err
 			}
+			defer d.Close()
 			if !yes {
-				fmt.Fprintf(c.ErrOrStderr(), "Write %s (%s) to %s? This erases it. [y/N] ", image, size(fi.Size()), t.Describe())
+				fmt.Fprintf(c.ErrOrStderr(), "Write %s (%s) to %s? This erases it. [y/N] ", image, size(fi.Size()), d.Describe())
 				answer, _ := bufio.NewReader(c.InOrStdin()).ReadString('\n')
 				if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-					return fmt.Errorf("not written: the answer was %q, not yes", strings.TrimSpace(answer))
+					return fmt.Errorf("not written: the answer was %q, not yes", limits.Text(strings.TrimSpace(answer), 40))
 				}
 			}
-			err = flash.Write(c.Context(), image, target, flash.WithForce(force), flash.WithProgress(flashProgress(c)))
-			if err != nil {
+			if err := d.Write(c.Context(), image); err != nil {
 				return err
 			}
-			fmt.Fprintf(c.OutOrStdout(), "wrote and verified %s on %s\n", image, t.Path)
+			fmt.Fprintf(c.OutOrStdout(), "wrote and verified %s on %s\n", image, d.Path)
 			return nil
 		},
 	}
