@@ -43,11 +43,14 @@ type Request struct {
 	NTP        []string
 	ClockFloor int64
 	// Capabilities are kept as ambient capabilities; Sysctls are set at
-	// boot; TmpSize bounds /tmp; CmdlineAppend is added to the board's
-	// kernel command line.
+	// boot, after config.Hardening's that they do not override; TmpSize
+	// bounds /tmp; TmpExec lets the binary execute files on /tmp, /run
+	// and /dev; CmdlineAppend is added to the board's kernel command
+	// line.
 	Capabilities  []string
 	Sysctls       []config.Sysctl
 	TmpSize       string
+	TmpExec       bool
 	CmdlineAppend string
 	// Layers are extra layers, stacked in order before the app: tar files,
 	// directories, or image references (all their layers). CACerts is a
@@ -314,8 +317,9 @@ func appConfig(req Request, bin *binary, dest string, load []string) (*config.Co
 		Version:      config.Version,
 		Hostname:     host,
 		Modules:      load,
-		Sysctls:      req.Sysctls,
+		Sysctls:      config.WithHardening(req.Sysctls),
 		TmpSize:      req.TmpSize,
+		TmpExec:      req.TmpExec,
 		Network:      network,
 		Clock:        config.Clock{Floor: floor, NTP: req.NTP},
 		User:         user,

@@ -32,6 +32,7 @@ type Description struct {
 	Capabilities  []string        `json:"capabilities,omitempty"`
 	Sysctls       []config.Sysctl `json:"sysctls,omitempty"`
 	TmpSize       string          `json:"tmpSize,omitempty"`
+	TmpExec       bool            `json:"tmpExec,omitempty"`
 	Clock         *config.Clock   `json:"clock,omitempty"`
 }
 
@@ -82,7 +83,7 @@ func Describe(ctx context.Context, img v1.Image, ref string) (*Description, erro
 	desc.Entrypoint = []string{c.Exec.Path}
 	desc.Args = c.Exec.Args[1:]
 	desc.Env, desc.User, desc.Hostname, desc.Network, desc.Modules = c.Exec.Env, &c.User, c.Hostname, c.Network, c.Modules
-	desc.Capabilities, desc.Sysctls, desc.TmpSize, desc.Clock = c.Capabilities, c.Sysctls, c.TmpSize, &c.Clock
+	desc.Capabilities, desc.Sysctls, desc.TmpSize, desc.TmpExec, desc.Clock = c.Capabilities, c.Sysctls, c.TmpSize, c.TmpExec, &c.Clock
 	return desc, nil
 }
 

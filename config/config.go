@@ -25,7 +25,10 @@ type Config struct {
 	Sysctls  []Sysctl `json:"sysctls,omitempty"` // written in order
 	// TmpSize is the size option of the /tmp tmpfs ("64m", "25%"); ""
 	// is the kernel's default (half the RAM).
-	TmpSize string   `json:"tmpSize,omitempty"`
+	TmpSize string `json:"tmpSize,omitempty"`
+	// TmpExec lets files on /tmp, /run and /dev be executed; they are
+	// mounted noexec otherwise.
+	TmpExec bool     `json:"tmpExec,omitempty"`
 	Network *Network `json:"network,omitempty"`
 	Clock   Clock    `json:"clock"`
 	User    User     `json:"user"`
@@ -40,6 +43,37 @@ type Config struct {
 type Sysctl struct {
 	Key   string `json:"key"`   // like net.ipv4.ip_forward
 	Value string `json:"value"` // written to /proc/sys/net/ipv4/ip_forward
+	// Optional parameters a kernel does not have are skipped; others
+	// fail the boot.
+	Optional bool `json:"optional,omitempty"`
+}
+
+// Hardening are the kernel parameters every appliance gets before its
+// own (which override them): kernel pointers hidden from everyone
+// (kptr_restrict 2), the kernel log readable only with CAP_SYSLOG
+// (dmesg_restrict 1), no perf events without CAP_PERFMON (Debian's
+// perf_event_paranoid 3; upstream kernels treat it as 2). They are
+// optional: a kernel built without one skips it.
+var Hardening = []Sysctl{
+	{Key: "kernel.kptr_restrict", Value: "2", Optional: true},
+	{Key: "kernel.dmesg_restrict", Value: "1", Optional: true},
+	{Key: "kernel.perf_event_paranoid", Value: "3", Optional: true},
+}
+
+// WithHardening returns the Hardening parameters that ss does not set,
+// followed by ss.
+func WithHardening(ss []Sysctl) []Sysctl {
+	var out []Sysctl
+	for _, h := range Hardening {
+		set := false
+		for _, s := range ss {
+			set = set || s.Key == h.Key
+		}
+		if !set {
+			out = append(out, h)
+		}
+	}
+	return append(out, ss...)
 }
 
 // Clock says how the init sets the time. Boards without a real-time clock

@@ -47,6 +47,8 @@ func (d *decoder) config(c *Config) error {
 			return list(d, &c.Sysctls, d.sysctl)
 		case "tmpsize":
 			return d.string(&c.TmpSize)
+		case "tmpexec":
+			return d.bool(&c.TmpExec)
 		case "network":
 			return d.network(&c.Network)
 		case "clock":
@@ -69,6 +71,8 @@ func (d *decoder) sysctl(s *Sysctl) error {
 			return d.string(&s.Key)
 		case "value":
 			return d.string(&s.Value)
+		case "optional":
+			return d.bool(&s.Optional)
 		}
 		return errUnknown
 	})

@@ -70,7 +70,7 @@ var decodes = []struct {
 	{"network twice", `{"network":{"interface":"a"},"network":{"dhcp":true}}`, Config{Network: &Network{Interface: "a", DHCP: true}}},
 	{"network, then null", `{"network":{"interface":"a"},"network":null}`, Config{}},
 	{"slice twice", `{"exec":{"args":["a","b"],"args":["c"],"args":[null,null]}}`, Config{Exec: Exec{Args: []string{"c", "b"}}}},
-	{"sysctls twice", `{"sysctls":[{"key":"a","value":"1"}],"sysctls":[{"key":"b"}]}`, Config{Sysctls: []Sysctl{{"b", "1"}}}},
+	{"sysctls twice", `{"sysctls":[{"key":"a","value":"1"}],"sysctls":[{"key":"b"}]}`, Config{Sysctls: []Sysctl{{Key: "b", Value: "1"}}}},
 }
 
 func TestDecode(t *testing.T) {

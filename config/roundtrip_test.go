@@ -16,8 +16,9 @@ func samples() []*Config {
 	full := valid()
 	full.Hostname = "wisp-\u00e9\U0001F600"
 	full.Modules = []string{"/lib/modules/6.1/kernel/net/wireguard.ko"}
-	full.Sysctls = []Sysctl{{"net.ipv4.ip_forward", "1"}, {"vm.swappiness", "10 20\t\"x\"\\"}}
+	full.Sysctls = []Sysctl{{Key: "net.ipv4.ip_forward", Value: "1"}, {Key: "vm.swappiness", Value: "10 20\t\"x\"\\", Optional: true}}
 	full.TmpSize = "64m"
+	full.TmpExec = true
 	full.Network.Search = []string{"example.org"}
 	full.Clock = Clock{Floor: 1700000000, NTP: []string{"pool.ntp.org:123"}, NTPTimeoutMs: 2500}
 	full.User = User{UID: 1000, GID: 100}

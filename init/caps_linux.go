@@ -43,13 +43,14 @@ func clearAmbient() error {
 	return nil
 }
 
-// setCaps makes the calling thread's effective, permitted and
-// inheritable sets sets. It can only lower the permitted set.
-func setCaps(sets [2]uint32) error {
+// setCaps makes the calling thread's effective and permitted sets
+// effPerm and its inheritable set inh. It can only lower the permitted
+// set.
+func setCaps(effPerm, inh [2]uint32) error {
 	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
 	var data [2]unix.CapUserData
-	for i, s := range sets {
-		data[i] = unix.CapUserData{Effective: s, Permitted: s, Inheritable: s}
+	for i := range effPerm {
+		data[i] = unix.CapUserData{Effective: effPerm[i], Permitted: effPerm[i], Inheritable: inh[i]}
 	}
 	if err := unix.Capset(&hdr, &data[0]); err != nil {
 		return errs.Wrap("setting capabilities", err)
@@ -64,6 +65,25 @@ func raiseAmbient(caps []int) error {
 		if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_RAISE, uintptr(c), 0, 0); err != nil {
 			return errs.Wrap("raising ambient capability "+strconv.Itoa(c), err)
 		}
+	}
+	return nil
+}
+
+// lockedSecurebits are the securebits (include/uapi/linux/securebits.h)
+// every app runs with, each locked: uid 0 is given no capabilities by
+// execve (NOROOT), a change of uid does not raise or clear capabilities
+// (NO_SETUID_FIXUP), capabilities are not kept across a change from
+// uid 0 (KEEP_CAPS off), and no ambient capability can be raised
+// (NO_CAP_AMBIENT_RAISE).
+const lockedSecurebits = 1<<0 | 1<<1 | // SECBIT_NOROOT, _LOCKED
+	1<<2 | 1<<3 | // SECBIT_NO_SETUID_FIXUP, _LOCKED
+	1<<5 | // SECBIT_KEEP_CAPS_LOCKED (and KEEP_CAPS, bit 4, off)
+	1<<6 | 1<<7 // SECBIT_NO_CAP_AMBIENT_RAISE, _LOCKED
+
+// lockSecurebits sets lockedSecurebits; it needs CAP_SETPCAP.
+func lockSecurebits() error {
+	if err := unix.Prctl(unix.PR_SET_SECUREBITS, lockedSecurebits, 0, 0, 0); err != nil {
+		return errs.Wrap("locking the securebits", err)
 	}
 	return nil
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // dnsReply answers query with rcode and resources built by add.
-func dnsReply(t *testing.T, query []byte, rcode dnsmessage.RCode, add func(*dnsmessage.Builder, dnsmessage.Name)) []byte {
+func dnsReply(t testing.TB, query []byte, rcode dnsmessage.RCode, add func(*dnsmessage.Builder, dnsmessage.Name)) []byte {
 	t.Helper()
 	var p dnsmessage.Parser
 	h, err := p.Start(query)

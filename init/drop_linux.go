@@ -25,7 +25,10 @@ import (
 // the kept capabilities in the effective, permitted and inheritable sets,
 // and raising them as ambient capabilities carries them across the
 // execve of a binary without file capabilities. Every other capability is
-// gone from every set, the bounding set included.
+// gone from every set, the bounding set included. CAP_SETPCAP stays in the
+// effective set just long enough to lock the securebits (lockedSecurebits),
+// after the ambient capabilities are raised: from then on no execve, no
+// change of uid (not to 0 either) can give the app a capability more.
 func dropPrivileges(b *boot) (string, error) {
 	u := b.cfg.User
 	if u.UID == math.MaxUint32 || u.GID == math.MaxUint32 {
@@ -65,13 +68,18 @@ func dropPrivileges(b *boot) (string, error) {
 	if err := threadSyscall(unix.SYS_SETRESUID, uid, uid, uid); err != nil {
 		return "", errs.Wrap("setting uid "+formatID(u.UID), err)
 	}
-	if err := setCaps(plan.sets); err != nil {
+	withSetpcap := plan.sets
+	withSetpcap[unix.CAP_SETPCAP/32] |= 1 << (unix.CAP_SETPCAP % 32)
+	if err := setCaps(withSetpcap, plan.sets); err != nil {
 		return "", err
 	}
 	if err := raiseAmbient(plan.keep); err != nil {
 		return "", err
 	}
-	if err := keepCaps(false); err != nil {
+	if err := lockSecurebits(); err != nil { // keepcaps goes off too
+		return "", err
+	}
+	if err := setCaps(plan.sets, plan.sets); err != nil {
 		return "", err
 	}
 	caps := "no capabilities"
@@ -83,7 +91,7 @@ func dropPrivileges(b *boot) (string, error) {
 		}
 		caps = strings.Join(names, " ") + " (ambient)"
 	}
-	return formatID(u.UID) + ":" + formatID(u.GID) + ", " + caps + ", no_new_privs", nil
+	return formatID(u.UID) + ":" + formatID(u.GID) + ", " + caps + ", no_new_privs, securebits locked", nil
 }
 
 // formatID formats a uid or gid for a message.

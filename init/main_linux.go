@@ -17,6 +17,7 @@ var steps = []step{
 	{"mount", mountAll},
 	{"modules", loadModules},
 	{"sysctl", setSysctls},
+	{"protect", protect},
 	{"clock", clockFloor},
 	{"hostname", setHostname},
 	{"network", setupNetwork},

@@ -13,6 +13,7 @@ type mount struct {
 	flags                  uintptr
 	data                   string
 	sized                  bool         // takes config.TmpSize as its size= option
+	noexec                 bool         // MS_NOEXEC unless config.TmpExec
 	then                   func() error // run once mounted, if set
 }
 
@@ -20,14 +21,16 @@ type mount struct {
 // children. Flags and options follow systemd's mount_table
 // (src/shared/mount-setup.c): nothing executable or device-bearing where
 // it is not needed. /dev/pts has no tty group to give ptys to, so it keeps
-// the kernel's defaults apart from a usable /dev/ptmx.
+// the kernel's defaults apart from a usable /dev/ptmx. Unlike systemd,
+// /dev, /run and /tmp are noexec too (config.TmpExec lifts it): the app
+// is in the initramfs, and nothing it writes should run.
 var mounts = []mount{
-	{"proc", "/proc", "proc", unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC, "", false, nil},
-	{"sysfs", "/sys", "sysfs", unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC, "", false, nil},
-	{"devtmpfs", "/dev", "devtmpfs", unix.MS_NOSUID, "mode=0755", false, reopenConsole},
-	{"devpts", "/dev/pts", "devpts", unix.MS_NOSUID | unix.MS_NOEXEC, "mode=0620,ptmxmode=0666", false, nil},
-	{"tmpfs", "/run", "tmpfs", unix.MS_NOSUID | unix.MS_NODEV, "mode=0755", false, nil},
-	{"tmpfs", "/tmp", "tmpfs", unix.MS_NOSUID | unix.MS_NODEV, "mode=1777", true, nil},
+	{"proc", "/proc", "proc", unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC, "", false, false, nil},
+	{"sysfs", "/sys", "sysfs", unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC, "", false, false, nil},
+	{"devtmpfs", "/dev", "devtmpfs", unix.MS_NOSUID, "mode=0755", false, true, reopenConsole},
+	{"devpts", "/dev/pts", "devpts", unix.MS_NOSUID | unix.MS_NOEXEC, "mode=0620,ptmxmode=0666", false, false, nil},
+	{"tmpfs", "/run", "tmpfs", unix.MS_NOSUID | unix.MS_NODEV, "mode=0755", false, true, nil},
+	{"tmpfs", "/tmp", "tmpfs", unix.MS_NOSUID | unix.MS_NODEV, "mode=1777", true, true, nil},
 }
 
 // mountAll is the mount step. Once /dev, /proc and /sys are there, the
@@ -38,7 +41,7 @@ func mountAll(b *boot) (string, error) {
 			return "", err
 		}
 		data := mountData(m, b.cfg.TmpSize)
-		if err := unix.Mount(m.source, m.target, m.fstype, m.flags, data); err != nil {
+		if err := unix.Mount(m.source, m.target, m.fstype, mountFlags(m, b.cfg.TmpExec), data); err != nil {
 			return "", errs.Wrap("mounting "+m.fstype+" on "+m.target+" ("+data+")", err)
 		}
 		if m.then == nil {
@@ -56,6 +59,14 @@ func mountAll(b *boot) (string, error) {
 	return detail, nil
 }
 
+// mountFlags are m's flags, with MS_NOEXEC unless exec is allowed.
+func mountFlags(m mount, exec bool) uintptr {
+	if m.noexec && !exec {
+		return m.flags | unix.MS_NOEXEC
+	}
+	return m.flags
+}
+
 // mountData is m's option string, with size= for a sized mount when the
 // config gives a size.
 func mountData(m mount, size string) string {
@@ -66,4 +77,24 @@ func mountData(m mount, size string) string {
 		return "size=" + size
 	}
 	return m.data + ",size=" + size
+}
+
+// readOnly are the parts of /proc that stay read-only for the app, as
+// container runtimes keep them: the kernel's parameters, set by the
+// sysctl step, and the magic SysRq trigger. A uid-0 app could write them
+// otherwise (they belong to root, and no capability is needed).
+var readOnly = []string{"/proc/sys", "/proc/sysrq-trigger"}
+
+// protect is the protect step: it bind-mounts each of readOnly onto
+// itself and makes the bind read-only. It runs after the sysctl step.
+func protect(*boot) (string, error) {
+	for _, p := range readOnly {
+		if err := unix.Mount(p, p, "", unix.MS_BIND, ""); err != nil {
+			return "", errs.Wrap("binding "+p, err)
+		}
+		if err := unix.Mount("", p, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+			return "", errs.Wrap("making "+p+" read-only", err)
+		}
+	}
+	return "/proc/sys, /proc/sysrq-trigger read-only", nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"strconv"
 
 	"github.com/wispboot/wisp/internal/errs"
@@ -15,19 +16,30 @@ func setSysctls(b *boot) (string, error) {
 	if len(ss) == 0 {
 		return "", skipped("no sysctls in config")
 	}
+	set, missing := 0, ""
 	for _, s := range ss {
 		path, err := sysctlPath(s.Key)
 		if err != nil {
 			return "", err
 		}
-		if err := writeExisting(path, []byte(s.Value)); err != nil {
+		err = writeExisting(path, []byte(s.Value))
+		switch {
+		case s.Optional && errors.Is(err, unix.ENOENT):
+			missing += " " + s.Key
+			continue
+		case err != nil:
 			return "", errs.Wrap("setting "+s.Key+" to "+strconv.Quote(s.Value), err)
 		}
+		set++
 	}
 	if b.klog != nil {
 		b.klog.reread() // kernel.printk may be among them
 	}
-	return strconv.Itoa(len(ss)) + " set", nil
+	detail := strconv.Itoa(set) + " set"
+	if missing != "" {
+		detail += "; not in this kernel:" + missing
+	}
+	return detail, nil
 }
 
 // writeExisting writes data to a file that must exist, in one write, as

@@ -19,7 +19,7 @@ type buildFlags struct {
 	file                                             string
 	target, binary, binaryPath, base, init, tag, out string
 	hostname, user, cmdlineAppend, tmpSize, caCerts  string
-	dhcp                                             bool
+	dhcp, tmpExec                                    bool
 	ip, gateway, dns, search, ntp                    []string
 	args, env, caps, sysctls, layers                 []string
 }
@@ -46,6 +46,7 @@ func (f *buildFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.sysctls, "sysctl", nil, "kernel parameter KEY=VALUE set at boot, like net.core.somaxconn=1024 (repeatable)")
 	fs.StringVar(&f.cmdlineAppend, "cmdline-append", "", "text added to the board's kernel command line")
 	fs.StringVar(&f.tmpSize, "tmp-size", "", "size of the /tmp tmpfs, like 64m or 25% (default: half the RAM)")
+	fs.BoolVar(&f.tmpExec, "tmp-exec", false, "let the binary execute files on /tmp, /run and /dev, which are mounted noexec otherwise")
 	fs.StringArrayVar(&f.layers, "layer", nil, "extra layer before the app: a tar file, a directory or an image reference (repeatable, in order)")
 	fs.StringVar(&f.caCerts, "ca-certs", "", "CA bundle (PEM) to install as /etc/ssl/certs/ca-certificates.crt: --ca-certs=FILE, or --ca-certs alone for the host's")
 	fs.Lookup("ca-certs").NoOptDefVal = layers.HostCACerts
@@ -63,7 +64,7 @@ func (f *buildFlags) request() (build.Request, error) {
 	req := build.Request{
 		Board: p, Binary: f.binary, BinaryPath: f.binaryPath, Base: f.base, Init: f.init, Tag: f.tag, Out: f.out,
 		Hostname: f.hostname, Args: f.args, Env: f.env, Version: version, NTP: f.ntp,
-		CmdlineAppend: f.cmdlineAppend, TmpSize: f.tmpSize, Layers: f.layers, CACerts: f.caCerts,
+		CmdlineAppend: f.cmdlineAppend, TmpSize: f.tmpSize, TmpExec: f.tmpExec, Layers: f.layers, CACerts: f.caCerts,
 	}
 	if f.user != "" {
 		u, err := parseUser(f.user)

@@ -29,7 +29,13 @@ type report struct {
 	Addresses     []string
 	Time          time.Time
 	Cmdline       string
+	Securebits    int
 }
+
+// lockedSecurebits is what the init leaves every app (init/caps_linux.go):
+// NOROOT, NO_SETUID_FIXUP and NO_CAP_AMBIENT_RAISE set, KEEP_CAPS off,
+// all locked.
+const lockedSecurebits = 0xef
 
 // booted is a running appliance with the reporter app.
 type booted struct {
@@ -145,7 +151,7 @@ func TestBootConfigured(t *testing.T) {
 	b := bootReporter(t, "--dhcp", "--hostname", "conf-test", "--dns", "1.1.1.1", "--search", "example.internal",
 		"--env", "GREETING=hi", "--arg", "-addr", "--arg", ":8080", "--user", "1000:1000", "--cap", "CAP_NET_BIND_SERVICE",
 		"--sysctl", "net.core.somaxconn=1234", "--sysctl", "kernel.printk=7", "--layer", layer, "--ca-certs="+pem, "--tmp-size", "16m",
-		"--cmdline-append", "wisp.test=1", "--ntp", fmt.Sprintf("10.0.2.2:%d", ntpPort))
+		"--cmdline-append", "wisp.test=1", "--ntp", fmt.Sprintf("10.0.2.2:%d", ntpPort), "--tmp-exec")
 	r := b.report(t)
 	check := func(what string, ok bool, got any) {
 		t.Helper()
@@ -184,6 +190,7 @@ func TestBootConfigured(t *testing.T) {
 		}
 	}
 	check("/tmp size", strings.Contains(tmpLine, "size=16384k"), tmpLine)
+	check("--tmp-exec: a program written to /tmp runs", strings.TrimSpace(b.get(t, "/exec?dir=/tmp")) == "ok", b.get(t, "/exec?dir=/tmp"))
 
 	// IPv6: QEMU's user network advertises fec0::/64; the init must not
 	// stand in the way of SLAAC, which may take a moment.
@@ -222,4 +229,48 @@ func TestBootDefaults(t *testing.T) {
 	if !strings.Contains(console, "wisp: ntp") || !strings.Contains(console, "continuing") {
 		t.Errorf("no log line for the NTP server that never answered:\n%s", console)
 	}
+	checkHardened(t, b, r)
+}
+
+// checkHardened checks what every appliance gets, whatever its user: the
+// securebits locked, the hardening sysctls, /proc/sys read-only, and no
+// program run from /tmp, /run or /dev.
+func checkHardened(t *testing.T, b booted, r report) {
+	t.Helper()
+	if r.Securebits != lockedSecurebits {
+		t.Errorf("securebits %#x, want %#x", r.Securebits, lockedSecurebits)
+	}
+	for key, want := range map[string]string{"kptr_restrict": "2", "dmesg_restrict": "1", "perf_event_paranoid": "3"} {
+		if got := strings.TrimSpace(b.get(t, "/file?path=/proc/sys/kernel/"+key)); got != want {
+			t.Errorf("kernel.%s = %q, want %s", key, got, want)
+		}
+	}
+	for _, dir := range []string{"/tmp", "/run", "/dev"} {
+		if got := b.get(t, "/exec?dir="+dir); !strings.Contains(got, "permission denied") && !strings.Contains(got, "read-only") {
+			t.Errorf("a program written to %s: %q, want it refused", dir, got)
+		}
+	}
+	mounts := b.get(t, "/file?path=/proc/self/mounts")
+	for _, p := range []string{"/proc/sys", "/proc/sysrq-trigger"} {
+		if !strings.Contains(mounts, " "+p+" proc ro,") {
+			t.Errorf("%s is not mounted read-only:\n%s", p, mounts)
+		}
+	}
+}
+
+// TestBootRoot: an app that runs as uid 0 (--user 0:0) keeps no
+// capability it was not given and cannot gain one, nor write the kernel's
+// parameters or the SysRq trigger, which as root it could by their modes.
+func TestBootRoot(t *testing.T) {
+	b := bootReporter(t, "--user", "0:0")
+	r := b.report(t)
+	if r.UID != 0 || r.Status["CapEff"] != "0000000000000000" || r.Status["CapPrm"] != "0000000000000000" || r.Status["CapBnd"] != "0000000000000000" {
+		t.Errorf("uid %d, status %v: want uid 0 and no capabilities", r.UID, r.Status)
+	}
+	for _, p := range []string{"/proc/sys/kernel/core_pattern", "/proc/sys/kernel/modprobe", "/proc/sysrq-trigger"} {
+		if got := b.get(t, "/write?path="+p); !strings.Contains(got, "read-only file system") {
+			t.Errorf("open %s for writing as uid 0: %q, want read-only file system", p, got)
+		}
+	}
+	checkHardened(t, b, r)
 }

@@ -66,9 +66,16 @@ or a registry reference (pulled into the store by the --pull policy).`,
 				}
 				row("caps", strings.Join(d.Capabilities, " "))
 				for _, sc := range d.Sysctls {
-					row("sysctl", sc.Key+"="+sc.Value)
+					opt := ""
+					if sc.Optional {
+						opt = " (if the kernel has it)"
+					}
+					row("sysctl", sc.Key+"="+sc.Value+opt)
 				}
 				row("tmp size", d.TmpSize)
+				if d.TmpExec {
+					row("tmp exec", "files on /tmp, /run and /dev may be executed")
+				}
 				if c := d.Clock; c != nil {
 					row("clock", fmt.Sprintf("not before %s; ntp %s", time.Unix(c.Floor, 0).UTC().Format(time.RFC3339), strings.Join(c.NTP, ",")))
 				}

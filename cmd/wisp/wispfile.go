@@ -47,6 +47,7 @@ type wispFile struct {
 	Sysctls       map[string]string `json:"sysctls,omitempty"`
 	CmdlineAppend string            `json:"cmdlineAppend,omitempty"`
 	TmpSize       string            `json:"tmpSize,omitempty"`
+	TmpExec       *bool             `json:"tmpExec,omitempty"`
 	Layers        []string          `json:"layers,omitempty"`
 	CACerts       json.RawMessage   `json:"caCerts,omitempty"` // true (the host's bundle) or a file
 	Forward       []string          `json:"forward,omitempty"`
@@ -84,7 +85,7 @@ var fileFlags = map[string]struct {
 	"gateway": {"gateway", setting}, "dns": {"dns", setting}, "search": {"search", setting},
 	"ntp": {"ntp", setting}, "user": {"user", setting}, "capabilities": {"cap", setting},
 	"args": {"arg", setting}, "env": {"env", setting}, "sysctls": {"sysctl", setting},
-	"cmdlineAppend": {"cmdline-append", setting}, "tmpSize": {"tmp-size", setting},
+	"cmdlineAppend": {"cmdline-append", setting}, "tmpSize": {"tmp-size", setting}, "tmpExec": {"tmp-exec", setting},
 	"layers": {"layer", pathOrRef}, "caCerts": {"ca-certs", caBundle},
 	"forward": {"forward", setting}, "accel": {"accel", setting}, "timeout": {"timeout", setting},
 }

@@ -1,19 +1,24 @@
 // Command reporter is a test app of wisp's configuration tests: an HTTP
 // server that reports what the appliance gives it — identity and
-// capabilities, environment and arguments, host name, DNS settings,
-// addresses, the time — and whether it may bind a port.
+// capabilities, securebits, environment and arguments, host name, DNS
+// settings, addresses, the time — and whether it may bind a port, open a
+// file for writing, or run a program it wrote.
 package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"os/user"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -31,6 +36,8 @@ type Report struct {
 	Addresses []string          `json:"addresses"`
 	Time      time.Time         `json:"time"`
 	Cmdline   string            `json:"cmdline"`
+	// Securebits is prctl(PR_GET_SECUREBITS).
+	Securebits int `json:"securebits"`
 }
 
 func main() {
@@ -47,6 +54,36 @@ func main() {
 			return
 		}
 		w.Write(b)
+	})
+	// /write?path=P says whether this process may open P for writing.
+	http.HandleFunc("/write", func(w http.ResponseWriter, r *http.Request) {
+		f, err := os.OpenFile(r.URL.Query().Get("path"), os.O_WRONLY, 0)
+		if err != nil {
+			fmt.Fprintf(w, "error: %v\n", err)
+			return
+		}
+		f.Close()
+		fmt.Fprintln(w, "ok")
+	})
+	// /exec?dir=D copies this program into D and says whether the copy
+	// runs (-h, which only prints the usage).
+	http.HandleFunc("/exec", func(w http.ResponseWriter, r *http.Request) {
+		self, err := os.ReadFile("/proc/self/exe")
+		if err == nil {
+			copy := filepath.Join(r.URL.Query().Get("dir"), "reporter-copy")
+			if err = os.WriteFile(copy, self, 0o755); err == nil {
+				err = exec.Command(copy, "-h").Run()
+				var exit *exec.ExitError
+				if errors.As(err, &exit) { // it ran: -h exits 2
+					err = nil
+				}
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(w, "error: %v\n", err)
+			return
+		}
+		fmt.Fprintln(w, "ok")
 	})
 	// /bind?port=N says whether this process may listen on port N.
 	http.HandleFunc("/bind", func(w http.ResponseWriter, r *http.Request) {
@@ -80,6 +117,10 @@ func report() Report {
 				r.Status[k] = strings.TrimSpace(v)
 			}
 		}
+	}
+	const prGetSecurebits = 27 // prctl(2)
+	if bits, _, errno := syscall.RawSyscall(syscall.SYS_PRCTL, prGetSecurebits, 0, 0); errno == 0 {
+		r.Securebits = int(bits)
 	}
 	if addrs, err := net.InterfaceAddrs(); err == nil {
 		for _, a := range addrs {
