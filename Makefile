@@ -6,7 +6,7 @@ INITS     := $(ARCHES:%=initbin/bin/init-%)
 GOFLAGS_  := -trimpath -ldflags='-s -w'
 VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all wisp init deps test demo bench clean
+.PHONY: all wisp init deps test demo bench fuzz clean
 all: wisp
 
 init: $(INITS)
@@ -35,6 +35,12 @@ demo: deps wisp
 RUNS ?= 3
 bench: deps wisp
 	$(GO) run ./bench -out BENCHMARKS.md -runs $(RUNS)
+
+# fuzz runs every fuzz target (parsers of outside bytes) for FUZZTIME
+# each; crashers land in the package's testdata/fuzz/ as regression seeds.
+FUZZTIME ?= 10s
+fuzz: wisp
+	FUZZTIME=$(FUZZTIME) scripts/fuzz
 
 clean:
 	rm -rf bin $(INITS)

@@ -58,8 +58,14 @@ func TestCheckMissingFile(t *testing.T) {
 	}
 }
 
+// FuzzCheck starts from real executables: the tiny static ELF files of
+// each architecture the tests boot, aligned for 4 KiB and 16 KiB pages.
 func FuzzCheck(f *testing.F) {
 	f.Add([]byte("\x7fELF\x02\x01\x01"))
+	for _, arch := range []string{"amd64", "arm64", "riscv64"} {
+		f.Add(fixture.TinyELF(arch))
+		f.Add(fixture.TinyELFAligned(arch, 0x1000))
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_ = Check(strings.NewReader(string(b)), Want{Arch: "amd64", PageSize: 4096})
 	})

@@ -110,6 +110,11 @@ func readWispFile(file string) (map[string]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-f: %w", err)
 	}
+	return parseWispFile(file, b)
+}
+
+// parseWispFile decodes the bytes of wisp.json, named file in errors.
+func parseWispFile(file string, b []byte) (map[string]any, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, jsonError(err))

@@ -222,3 +222,30 @@ func TestWispFileCommandLineWins(t *testing.T) {
 		t.Errorf("binary = %q", f.binary)
 	}
 }
+
+// FuzzWispFile: any wisp.json is decoded into keys the table knows, with
+// values of the types the flags take, or refused; never a key a wisp.json
+// may not set.
+func FuzzWispFile(f *testing.F) {
+	examples, _ := filepath.Glob("../../docs/examples/*.json")
+	for _, ex := range examples {
+		b, _ := os.ReadFile(ex)
+		f.Add(b)
+	}
+	f.Add([]byte(`{"qemuArgs":["-x"],"target":"../b.json"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		values, err := parseWispFile("fuzz.json", b)
+		if err != nil {
+			return
+		}
+		for k, v := range values {
+			if _, ok := fileFlags[k]; !ok {
+				t.Errorf("key %q taken", k)
+			}
+			if _, ok := commandLineOnly[k]; ok {
+				t.Errorf("command-line-only key %q taken", k)
+			}
+			_ = strs(v)
+		}
+	})
+}
