@@ -72,7 +72,7 @@ func firmwareTree(tr *tar.Reader, tmpDir string) (_ *Firmware, err error) {
 			l.abort()
 		}
 	}()
-	t := &treeWriter{tw: l.Writer, dirs: map[string]bool{}, budget: &limits.Budget{What: "the firmware package's files", Limit: limits.Firmware}}
+	t := &treeWriter{tw: l.Writer, dirs: map[string]bool{}, budget: &limits.Budget{What: "the firmware package's content", Limit: limits.Firmware}}
 	fw := &Firmware{}
 	for {
 		h, err := tr.Next()

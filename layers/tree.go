@@ -49,7 +49,7 @@ func importTree(tr *tar.Reader, k Kernel, tmpDir string, lay layout) (_ *Base, e
 	}
 	b.files = append(b.files, modules)
 	// One budget for everything the import writes, kernel and modules.
-	budget := &limits.Budget{What: "the kernel package's kernel, device trees and modules", Limit: limits.Import}
+	budget := &limits.Budget{What: "what the kernel package unpacks to", Limit: limits.Import}
 	kt := &treeWriter{tw: kernel.Writer, dirs: map[string]bool{}, budget: budget}
 	mt := &moduleTree{treeWriter: treeWriter{tw: modules.Writer, dirs: map[string]bool{}, budget: budget}, ix: newModuleIndex(), tmpDir: tmpDir}
 	sawKernel := ""

@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/wispboot/wisp/internal/cleanup"
@@ -82,6 +83,11 @@ func interruptible(parent context.Context, stderr io.Writer) (ctx context.Contex
 		case <-done:
 			return
 		}
+		reporting.Lock()
+		if reporting.done {
+			reporting.Unlock()
+			return // the command has ended and is saying so
+		}
 		cleanup.Run()
 		fmt.Fprintln(stderr, "wisp: interrupted twice: stopped at once")
 		os.Exit(130)
@@ -91,6 +97,13 @@ func interruptible(parent context.Context, stderr io.Writer) (ctx context.Contex
 		close(done)
 		cancel()
 	}
+}
+
+// reporting makes either the command or a second Ctrl-C, never both, say
+// how the command ended.
+var reporting struct {
+	sync.Mutex
+	done bool
 }
 
 // execute runs one command line and returns the exit status. Errors are
@@ -104,6 +117,9 @@ func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err := root.ExecuteContext(ctx)
 	g.progress.wait()
 	g.close()
+	reporting.Lock()
+	defer reporting.Unlock()
+	reporting.done = true
 	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
 		fmt.Fprintln(stderr, "wisp: interrupted: nothing was left half-written")
 		return 130
