@@ -232,7 +232,7 @@ func pulledCases() []hostileCase {
 // storedBase is the fixture base, imported into a store of its own.
 func storedBase(c *hctx) v1.Image {
 	s := c.env.lazily("base store", func() any {
-		dir := filepath.Join(c.env.bin+".base")
+		dir := filepath.Join(c.env.bin + ".base")
 		r := wisp(context.Background(), "--cache", dir, "base", "import", "--target", "qemu-amd64", "--kernel-deb", c.env.deb)
 		if r.code != 0 {
 			panic(r.stderr)
@@ -456,7 +456,9 @@ func (c *hctx) extraTar(hs ...tar.Header) []string {
 func extraCases() []hostileCase {
 	return []hostileCase{
 		{input: inExtra, name: "a tar replacing /init",
-			args: func(c *hctx) []string { return c.extraTar(tar.Header{Name: "init", Typeflag: tar.TypeReg, Mode: 0o755}) },
+			args: func(c *hctx) []string {
+				return c.extraTar(tar.Header{Name: "init", Typeflag: tar.TypeReg, Mode: 0o755})
+			},
 			want: "init would replace /init, which wisp makes"},
 		{input: inExtra, name: "a module the init loads as root",
 			args: func(c *hctx) []string {
@@ -474,7 +476,9 @@ func extraCases() []hostileCase {
 			},
 			want: "etc is not a directory, and /etc/wisp, which wisp makes, is under it"},
 		{input: inExtra, name: "a whiteout of /init",
-			args: func(c *hctx) []string { return c.extraTar(tar.Header{Name: ".wh.init", Typeflag: tar.TypeReg, Mode: 0o644}) },
+			args: func(c *hctx) []string {
+				return c.extraTar(tar.Header{Name: ".wh.init", Typeflag: tar.TypeReg, Mode: 0o644})
+			},
 			want: ".wh.init deletes /init, which wisp owns"},
 		{input: inExtra, name: "a block device 179:0 mode 0666 (image layer)",
 			args: func(c *hctx) []string {
@@ -498,7 +502,9 @@ func extraCases() []hostileCase {
 			},
 			want: "bin/su is setuid"},
 		{input: inExtra, name: "a file writable by everyone",
-			args: func(c *hctx) []string { return c.extraTar(tar.Header{Name: "srv/db", Typeflag: tar.TypeReg, Mode: 0o666}) },
+			args: func(c *hctx) []string {
+				return c.extraTar(tar.Header{Name: "srv/db", Typeflag: tar.TypeReg, Mode: 0o666})
+			},
 			want: "srv/db is writable by everyone (mode 0666)"},
 		{input: inExtra, name: "an entry climbing out of the root",
 			args: func(c *hctx) []string {
@@ -537,16 +543,24 @@ func faulted(repo string, n int) func(c *hctx, r proc) {
 func registryCases() []hostileCase {
 	return []hostileCase{
 		{input: inRegistry, name: "503 on a blob, twice, then the blob",
-			args: func(c *hctx) []string { return c.inspectThrough("flaky-5xx/app", registrytest.Fault{Status: 503, Times: 2}) },
+			args: func(c *hctx) []string {
+				return c.inspectThrough("flaky-5xx/app", registrytest.Fault{Status: 503, Times: 2})
+			},
 			check: faulted("flaky-5xx/app", 2), result: "succeeds after retries"},
 		{input: inRegistry, name: "connection reset in the middle of a blob, once",
-			args: func(c *hctx) []string { return c.inspectThrough("reset/app", registrytest.Fault{Reset: true, Times: 1}) },
+			args: func(c *hctx) []string {
+				return c.inspectThrough("reset/app", registrytest.Fault{Reset: true, Times: 1})
+			},
 			check: faulted("reset/app", 1), result: "succeeds after a retry"},
 		{input: inRegistry, name: "blob cut short, once",
-			args: func(c *hctx) []string { return c.inspectThrough("truncated/app", registrytest.Fault{Truncate: true, Times: 1}) },
+			args: func(c *hctx) []string {
+				return c.inspectThrough("truncated/app", registrytest.Fault{Truncate: true, Times: 1})
+			},
 			check: faulted("truncated/app", 1), result: "succeeds after a retry"},
 		{input: inRegistry, name: "blob with a wrong byte, once",
-			args: func(c *hctx) []string { return c.inspectThrough("flip-once/app", registrytest.Fault{Flip: true, Times: 1}) },
+			args: func(c *hctx) []string {
+				return c.inspectThrough("flip-once/app", registrytest.Fault{Flip: true, Times: 1})
+			},
 			check: faulted("flip-once/app", 1), result: "succeeds after a retry; the damaged copy is never stored"},
 		{input: inRegistry, name: "blob that never matches its digest",
 			args: func(c *hctx) []string { return c.inspectThrough("flip-always/app", registrytest.Fault{Flip: true}) },
@@ -653,4 +667,3 @@ func flashCases() []hostileCase {
 func closedAddr(c *hctx) string {
 	return fmt.Sprintf("127.0.0.1:%d", registrytest.FreePort(c.t))
 }
-
