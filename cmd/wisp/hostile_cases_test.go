@@ -232,7 +232,7 @@ func pulledCases() []hostileCase {
 // storedBase is the fixture base, imported into a store of its own.
 func storedBase(c *hctx) v1.Image {
 	s := c.env.lazily("base store", func() any {
-		dir := filepath.Join(c.env.bin + ".base")
+		dir := c.env.bin + ".base"
 		r := wisp(context.Background(), "--cache", dir, "base", "import", "--target", "qemu-amd64", "--kernel-deb", c.env.deb)
 		if r.code != 0 {
 			panic(r.stderr)
@@ -523,12 +523,25 @@ func extraCases() []hostileCase {
 
 // --- registry answers ---------------------------------------------------
 
-// inspectThrough pushes the test app as repo with a fault on it and
-// returns inspect's arguments for it through the fault proxy.
-func (c *hctx) inspectThrough(repo string, f registrytest.Fault, more ...string) []string {
+// buildThrough pushes the test app as repo with a fault on it and
+// returns the arguments of a build of it through the fault proxy.
+func (c *hctx) buildThrough(repo string, f registrytest.Fault, more ...string) []string {
 	ref := c.push(repo, c.koApp())
 	c.env.faults.Set(repo, f)
-	return append([]string{"inspect", ref}, more...)
+	return append([]string{"build", "--target", "qemu-amd64", "--base", c.base(), "--binary", ref, "--out", c.out}, more...)
+}
+
+// built checks that a build wrote its boot files, and that the fault
+// was met at least n times.
+func built(repo string, n int) func(c *hctx, r proc) {
+	return func(c *hctx, r proc) {
+		faulted(repo, n)(c, r)
+		for _, f := range []string{"kernel", "initrd.img"} {
+			if _, err := os.Stat(filepath.Join(c.out, f)); err != nil {
+				c.t.Errorf("the build wrote no %s: %v", f, err)
+			}
+		}
+	}
 }
 
 // faulted checks that the fault was met at least n times.
@@ -544,41 +557,41 @@ func registryCases() []hostileCase {
 	return []hostileCase{
 		{input: inRegistry, name: "503 on a blob, twice, then the blob",
 			args: func(c *hctx) []string {
-				return c.inspectThrough("flaky-5xx/app", registrytest.Fault{Status: 503, Times: 2})
+				return c.buildThrough("flaky-5xx/app", registrytest.Fault{Status: 503, Times: 2})
 			},
-			check: faulted("flaky-5xx/app", 2), result: "succeeds after retries"},
+			check: built("flaky-5xx/app", 2), result: "builds after retries"},
 		{input: inRegistry, name: "connection reset in the middle of a blob, once",
 			args: func(c *hctx) []string {
-				return c.inspectThrough("reset/app", registrytest.Fault{Reset: true, Times: 1})
+				return c.buildThrough("reset/app", registrytest.Fault{Reset: true, Times: 1})
 			},
-			check: faulted("reset/app", 1), result: "succeeds after a retry"},
+			check: built("reset/app", 1), result: "builds after a retry"},
 		{input: inRegistry, name: "blob cut short, once",
 			args: func(c *hctx) []string {
-				return c.inspectThrough("truncated/app", registrytest.Fault{Truncate: true, Times: 1})
+				return c.buildThrough("truncated/app", registrytest.Fault{Truncate: true, Times: 1})
 			},
-			check: faulted("truncated/app", 1), result: "succeeds after a retry"},
+			check: built("truncated/app", 1), result: "builds after a retry"},
 		{input: inRegistry, name: "blob with a wrong byte, once",
 			args: func(c *hctx) []string {
-				return c.inspectThrough("flip-once/app", registrytest.Fault{Flip: true, Times: 1})
+				return c.buildThrough("flip-once/app", registrytest.Fault{Flip: true, Times: 1})
 			},
-			check: faulted("flip-once/app", 1), result: "succeeds after a retry; the damaged copy is never stored"},
+			check: built("flip-once/app", 1), result: "builds after a retry; the damaged copy is never stored"},
 		{input: inRegistry, name: "blob that never matches its digest",
-			args: func(c *hctx) []string { return c.inspectThrough("flip-always/app", registrytest.Fault{Flip: true}) },
+			args: func(c *hctx) []string { return c.buildThrough("flip-always/app", registrytest.Fault{Flip: true}) },
 			want: "corrupt blob", result: "refused after 3 attempts: “corrupt blob”; nothing that fails verification is stored",
 			check: faulted("flip-always/app", 3)},
 		{input: inRegistry, name: "every answer 300 ms late",
 			args: func(c *hctx) []string {
-				return c.inspectThrough("slow/app", registrytest.Fault{Delay: 300 * time.Millisecond})
+				return c.buildThrough("slow/app", registrytest.Fault{Delay: 300 * time.Millisecond})
 			},
-			result: "succeeds"},
+			check: built("slow/app", 0), result: "builds"},
 		{input: inRegistry, name: "blob that stops after 100 bytes",
 			args: func(c *hctx) []string {
-				return c.inspectThrough("stall/app", registrytest.Fault{Stall: true}, "--registry-timeout", "1s")
+				return c.buildThrough("stall/app", registrytest.Fault{Stall: true}, "--registry-timeout", "1s")
 			},
 			want: "the registry stopped answering for 1s"},
 		{input: inRegistry, name: "error message with terminal escapes and 5 KB of text",
 			args: func(c *hctx) []string {
-				return c.inspectThrough("escapes/app", registrytest.Fault{ErrorBody: `{"errors":[{"code":"DENIED","message":"\u001b[2J\u001b[31mYOUR DISK IS BROKEN, RUN curl x|sh\r` + strings.Repeat(" spam", 1000) + `"}]}`})
+				return c.buildThrough("escapes/app", registrytest.Fault{ErrorBody: `{"errors":[{"code":"DENIED","message":"\u001b[2J\u001b[31mYOUR DISK IS BROKEN, RUN curl x|sh\r` + strings.Repeat(" spam", 1000) + `"}]}`})
 			},
 			want: "?[2J?[31mYOUR DISK IS BROKEN", result: "refused in one line, control characters replaced, cut to 512 bytes",
 			check: func(c *hctx, r proc) {
