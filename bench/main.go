@@ -34,12 +34,13 @@ var sections = []section{
 	{"gokrazy", "gokrazy: gok overwrite --full", measureGokrazy},
 	{"boot", "Boot → first HTTP reply (TCG)", measureBoot},
 	{"sizes", "Sizes", measureSizes},
+	{"interrupt", "Ctrl-C: from SIGINT to exit", measureInterrupt},
 }
 
 func main() {
 	out := flag.String("out", "BENCHMARKS.md", "file to write")
 	runs := flag.Int("runs", 3, "runs per measurement")
-	only := flag.String("only", "", "comma-separated sections to run (wisp, push, floor, uroot, gokrazy, boot, sizes); default all")
+	only := flag.String("only", "", "comma-separated sections to run (wisp, push, floor, uroot, gokrazy, boot, sizes, interrupt); default all")
 	keep := flag.Bool("keep", false, "keep the scratch directory")
 	repo := flag.String("repo", ".", "the wisp repository")
 	flag.Parse()
@@ -64,7 +65,7 @@ func bench(ctx context.Context, out string, runs int, only string, keep bool, re
 		keys := strings.Split(only, ",")
 		chosen = slices.DeleteFunc(slices.Clone(sections), func(s section) bool { return !slices.Contains(keys, s.key) })
 		if len(chosen) != len(keys) {
-			return fmt.Errorf("-only %q: the sections are wisp, push, floor, uroot, gokrazy, boot, sizes", only)
+			return fmt.Errorf("-only %q: the sections are wisp, push, floor, uroot, gokrazy, boot, sizes, interrupt", only)
 		}
 	}
 	e, err := newEnv(repo, runs)
