@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -19,6 +18,7 @@ import (
 	"github.com/wispboot/wisp/config"
 	"github.com/wispboot/wisp/elfcheck"
 	"github.com/wispboot/wisp/internal/fixture"
+	"github.com/wispboot/wisp/internal/registrytest"
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/oci"
 )
@@ -325,7 +325,7 @@ func TestRebuildKeepsKernel(t *testing.T) {
 // written (here: the push) leaves the output directory as it was, for a
 // QEMU board and for a disk board.
 func TestFailedBuildLeavesOut(t *testing.T) {
-	closed := closedAddr(t)
+	closed := registrytest.ClosedAddr(t)
 	t.Run("qemu-amd64", func(t *testing.T) {
 		s, p := fixtureStore(t)
 		out := t.TempDir()
@@ -362,14 +362,4 @@ func checkOnly(t *testing.T, dir string, want map[string]string) {
 			t.Errorf("%s is %q (%v), want %q", name, b, err, content)
 		}
 	}
-}
-
-func closedAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -128,7 +127,7 @@ func TestRegistryErrors(t *testing.T) {
 	plainHost, _ := registrytest.InProcess(t, nil)
 	put(t, plainHost, "x:1", img)
 	corrupt := corruptingRegistry(t, img)
-	closed := closedPort(t)
+	closed := registrytest.ClosedAddr(t)
 
 	for _, tt := range []struct {
 		name, ref string
@@ -189,16 +188,6 @@ func corruptingRegistry(t *testing.T, img v1.Image) string {
 	})
 	put(t, host, "x:1", img)
 	return host
-}
-
-func closedPort(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
 }
 
 // TestRetries: a registry that answers 503 at first is retried.

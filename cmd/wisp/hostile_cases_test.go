@@ -112,6 +112,21 @@ func (env *hostileEnv) bomb(path string, size int64) v1.Layer {
 	}).(v1.Layer)
 }
 
+// build is a qemu-amd64 build of binary on the fixture base, into the
+// case's output directory.
+func (c *hctx) build(binary string, more ...string) []string {
+	return append([]string{"build", "--target", "qemu-amd64", "--base", c.base(), "--binary", binary, "--out", c.out}, more...)
+}
+
+// appImage is a linux/amd64 image of one layer whose entrypoint is ep.
+func appImage(l v1.Layer, ep string) v1.Image {
+	img, err := build.Compose(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{Entrypoint: []string{ep}}, mutate.Addendum{Layer: l})
+	if err != nil {
+		panic(err)
+	}
+	return img
+}
+
 // koApp is an image whose entrypoint is the static test binary.
 func (c *hctx) koApp() v1.Image {
 	return koImage(c.t, c.env.svc)
@@ -180,23 +195,13 @@ func pulledCases() []hostileCase {
 			want: "the initramfs up to /app/svc is 1 GiB, over wisp's limit (at most 128 MiB)"},
 		{input: inPulled, name: "app image whose binary is 200 MiB, over the board's RAM budget",
 			args: func(c *hctx) []string {
-				img, _ := mutate.Append(empty.Image, mutate.Addendum{Layer: c.env.bomb("ko-app/svc", 200<<20)})
-				cf, _ := img.ConfigFile()
-				cf = cf.DeepCopy()
-				cf.OS, cf.Architecture, cf.Config.Entrypoint = "linux", "amd64", []string{"/ko-app/svc"}
-				img, _ = mutate.ConfigFile(img, cf)
-				return []string{"build", "--target", "qemu-amd64", "--base", c.base(), "--binary", c.push("huge-binary/app", img), "--out", c.out}
+				return c.build(c.push("huge-binary/app", appImage(c.env.bomb("ko-app/svc", 200<<20), "/ko-app/svc")))
 			},
 			want: "/ko-app/svc is 200 MiB, over wisp's limit (at most 128 MiB)"},
 		{input: inPulled, name: "entrypoint is a symlink that climbs out of the image",
 			args: func(c *hctx) []string {
-				img, _ := mutate.Append(empty.Image, mutate.Addendum{Layer: fileLayer(
-					layers.File{Path: "app", Mode: os.ModeSymlink | 0o777, Link: "../../../../../../" + strings.TrimPrefix(c.env.svc, "/")})})
-				cf, _ := img.ConfigFile()
-				cf = cf.DeepCopy()
-				cf.OS, cf.Architecture, cf.Config.Entrypoint = "linux", "amd64", []string{"/app"}
-				img, _ = mutate.ConfigFile(img, cf)
-				return []string{"build", "--target", "qemu-amd64", "--base", c.base(), "--binary", c.push("escaping-entrypoint/app", img), "--out", c.out}
+				link := fileLayer(layers.File{Path: "app", Mode: os.ModeSymlink | 0o777, Link: "../../../../../../" + strings.TrimPrefix(c.env.svc, "/")})
+				return c.build(c.push("escaping-entrypoint/app", appImage(link, "/app")))
 			},
 			want: "no such file in the image"},
 		{input: inPulled, name: "base whose kernel layer also brings an /init",
@@ -213,7 +218,7 @@ func pulledCases() []hostileCase {
 				initBin, _ := os.ReadFile(c.env.svc)
 				img, _ := build.Compose(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{Labels: map[string]string{layers.LabelKind: build.KindInit}},
 					role(fileLayer(layers.Bytes("init", 0o755, initBin), layers.Bytes("lib/modules/x.ko", 0o644, []byte("x"))), layers.RoleInit))
-				return []string{"build", "--target", "qemu-amd64", "--base", c.base(), "--binary", c.env.svc, "--init", c.push("fat-init/init", img), "--out", c.out}
+				return c.build(c.env.svc, "--init", c.push("fat-init/init", img))
 			},
 			want: "the init layer holds lib/: it may hold /init and nothing else"},
 		{input: inPulled, name: "base whose config has no diff_ids; --out must not change",
@@ -450,7 +455,7 @@ func (c *hctx) extraTar(hs ...tar.Header) []string {
 		}
 	}
 	tw.Close()
-	return []string{"build", "--target", "qemu-amd64", "--base", c.base(), "--binary", c.env.svc, "--out", c.out, "--layer", c.file("layer.tar", b.Bytes())}
+	return c.build(c.env.svc, "--layer", c.file("layer.tar", b.Bytes()))
 }
 
 func extraCases() []hostileCase {
@@ -489,7 +494,7 @@ func extraCases() []hostileCase {
 				raw := b.Bytes()
 				l, _ := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw)), nil })
 				img, _ := build.Compose(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{}, mutate.Addendum{Layer: l})
-				return []string{"build", "--target", "qemu-amd64", "--base", c.base(), "--binary", c.env.svc, "--out", c.out, "--layer", c.push("device-layer/layer", img)}
+				return c.build(c.env.svc, "--layer", c.push("device-layer/layer", img))
 			},
 			want: "dev0 is a device node (179:0)"},
 		{input: inExtra, name: "a setuid file mode 04777 (directory)",
@@ -498,7 +503,7 @@ func extraCases() []hostileCase {
 				os.MkdirAll(filepath.Join(dir, "bin"), 0o755)
 				os.WriteFile(filepath.Join(dir, "bin", "su"), []byte("x"), 0o755)
 				os.Chmod(filepath.Join(dir, "bin", "su"), os.ModeSetuid|0o777)
-				return []string{"build", "--target", "qemu-amd64", "--base", c.base(), "--binary", c.env.svc, "--out", c.out, "--layer", dir}
+				return c.build(c.env.svc, "--layer", dir)
 			},
 			want: "bin/su is setuid"},
 		{input: inExtra, name: "a file writable by everyone",
@@ -515,7 +520,7 @@ func extraCases() []hostileCase {
 			args: func(c *hctx) []string {
 				rc, _ := c.env.bomb("srv/zeros", 1<<30).Compressed()
 				b, _ := io.ReadAll(rc)
-				return []string{"build", "--target", "qemu-amd64", "--base", c.base(), "--binary", c.env.svc, "--out", c.out, "--layer", c.file("zeros.tar.gz", b)}
+				return c.build(c.env.svc, "--layer", c.file("zeros.tar.gz", b))
 			},
 			want: "srv/zeros: the initramfs is 1.0 GiB, more than half of board qemu-amd64's 256 MiB of RAM"},
 	}
@@ -528,7 +533,7 @@ func extraCases() []hostileCase {
 func (c *hctx) buildThrough(repo string, f registrytest.Fault, more ...string) []string {
 	ref := c.push(repo, c.koApp())
 	c.env.faults.Set(repo, f)
-	return append([]string{"build", "--target", "qemu-amd64", "--base", c.base(), "--binary", ref, "--out", c.out}, more...)
+	return c.build(ref, more...)
 }
 
 // built checks that a build wrote its boot files, and that the fault
@@ -625,16 +630,14 @@ func interrupt(n int) func(c *hctx, p *os.Process) {
 // pushStalled is a build whose push hangs on its first blob upload.
 func (c *hctx) pushStalled(repo string) []string {
 	c.env.faults.Set(repo, registrytest.Fault{StallUploads: true})
-	return []string{"build", "--target", "qemu-amd64", "--base", c.base(), "--binary", c.env.svc, "--out", c.out,
-		"--push", c.env.proxy + "/" + repo + ":1"}
+	return c.build(c.env.svc, "--push", c.env.proxy+"/"+repo+":1")
 }
 
 func outputCases() []hostileCase {
 	return []hostileCase{
 		{input: inOutputs, name: "the push fails after the boot files are written",
 			args: func(c *hctx) []string {
-				return []string{"build", "--target", "qemu-amd64", "--base", c.base(), "--binary", c.env.svc, "--out", c.out,
-					"--push", closedAddr(c) + "/x:1"}
+				return c.build(c.env.svc, "--push", registrytest.ClosedAddr(c.t)+"/x:1")
 			},
 			want: "connection refused", result: "refused: “connection refused”; --out is left as it was"},
 		{input: inOutputs, name: "Ctrl-C while the push hangs",
@@ -674,9 +677,4 @@ func flashCases() []hostileCase {
 				}
 			}},
 	}
-}
-
-// closedAddr is a loopback port nothing listens on.
-func closedAddr(c *hctx) string {
-	return fmt.Sprintf("127.0.0.1:%d", registrytest.FreePort(c.t))
 }

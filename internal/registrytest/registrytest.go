@@ -177,6 +177,12 @@ func FreePort(t testing.TB) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
+// ClosedAddr returns a loopback host:port nothing listens on (a moment
+// ago).
+func ClosedAddr(t testing.TB) string {
+	return fmt.Sprintf("127.0.0.1:%d", FreePort(t))
+}
+
 // DockerConfig writes a Docker config.json granting user:password on host
 // into a temp dir, and returns the dir (for DOCKER_CONFIG).
 func DockerConfig(t testing.TB, host, user, password string) string {
