@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"strconv"
 
 	"github.com/wispboot/wisp/internal/errs"
@@ -86,15 +87,26 @@ func mountData(m mount, size string) string {
 var readOnly = []string{"/proc/sys", "/proc/sysrq-trigger"}
 
 // protect is the protect step: it bind-mounts each of readOnly onto
-// itself and makes the bind read-only. It runs after the sysctl step.
+// itself and makes the bind read-only. It runs after the sysctl step. A
+// kernel without one of them (no CONFIG_MAGIC_SYSRQ) has nothing to
+// protect there.
 func protect(*boot) (string, error) {
+	detail := ""
 	for _, p := range readOnly {
-		if err := unix.Mount(p, p, "", unix.MS_BIND, ""); err != nil {
+		err := unix.Mount(p, p, "", unix.MS_BIND, "")
+		if errors.Is(err, unix.ENOENT) {
+			continue
+		}
+		if err != nil {
 			return "", errs.Wrap("binding "+p, err)
 		}
 		if err := unix.Mount("", p, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
 			return "", errs.Wrap("making "+p+" read-only", err)
 		}
+		if detail != "" {
+			detail += ", "
+		}
+		detail += p
 	}
-	return "/proc/sys, /proc/sysrq-trigger read-only", nil
+	return detail + " read-only", nil
 }
