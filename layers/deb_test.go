@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
 	"reflect"
@@ -94,6 +95,34 @@ func TestImportDebExtractsVmlinux(t *testing.T) {
 	defer b.Close()
 	if got := layerFiles(t, b.Kernel.Layer)["boot/vmlinux"]; got != string(fixture.Vmlinux) {
 		t.Errorf("boot/vmlinux is %d bytes, want the %d-byte ELF inside the bzImage", len(got), len(fixture.Vmlinux))
+	}
+}
+
+// TestImportVmlinuxMustMatchItsSize: a bzImage whose payload unpacks to
+// more or less than its trailer states is refused, never cut or padded.
+func TestImportVmlinuxMustMatchItsSize(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		delta int
+		want  string
+	}{
+		{"longer than stated", -16, "unpacks to more than the"},
+		{"shorter than stated", +16, "less than the"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			bz := fixture.BzImage(fixture.Vmlinux)
+			binary.LittleEndian.PutUint32(bz[len(bz)-4:], uint32(len(fixture.Vmlinux)+tt.delta))
+			deb := fixture.KernelDeb(testKernel)
+			deb.Files["./boot/vmlinuz-"+testKernel] = bz
+			dir := t.TempDir()
+			_, err := ImportDeb(bytes.NewReader(deb.Bytes()), Kernel{File: "vmlinux", Format: FormatELF, Arch: "amd64"}, dir)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+			if ents, _ := readDir(dir); len(ents) != 0 {
+				t.Errorf("layer files left behind: %v", ents)
+			}
+		})
 	}
 }
 

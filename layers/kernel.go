@@ -176,8 +176,11 @@ func vmlinux(bz []byte) (io.Reader, int64, error) {
 	if n < 8 || off+n > len(bz) {
 		return nil, 0, fmt.Errorf("bzImage payload (%d bytes at %d) lies outside the file", n, off)
 	}
-	payload := bz[off : off+n]
-	size := int64(binary.LittleEndian.Uint32(payload[n-4:]))
+	// The kernel build appends the uncompressed size to the compressed
+	// stream (scripts/Makefile.lib, size_append); the decompressor gets
+	// the stream alone, so that it ends where the data does.
+	size := int64(binary.LittleEndian.Uint32(bz[off+n-4:]))
+	payload := bz[off : off+n-4]
 	if err := limits.Check("the vmlinux in the bzImage", size, limits.Vmlinux); err != nil {
 		return nil, 0, err
 	}
@@ -205,5 +208,41 @@ func vmlinux(bz []byte) (io.Reader, int64, error) {
 		elf.Machine(binary.LittleEndian.Uint16(head[18:])) != elf.EM_X86_64 {
 		return nil, 0, fmt.Errorf("the bzImage payload is not an x86-64 ELF kernel")
 	}
-	return io.MultiReader(bytes.NewReader(head), r), size, nil
+	return exactly(io.MultiReader(bytes.NewReader(head), r), size, "the bzImage payload"), size, nil
+}
+
+// exactly reads r, which must hold exactly size bytes: more is an error
+// at the size, fewer at the end. The size a bzImage states for its
+// vmlinux is the trailer's word; a payload that unpacks to more would be
+// cut short silently otherwise.
+func exactly(r io.Reader, size int64, what string) io.Reader {
+	return &exactReader{r: r, left: size, what: what, size: size}
+}
+
+type exactReader struct {
+	r          io.Reader
+	left, size int64
+	what       string
+}
+
+func (e *exactReader) Read(p []byte) (int, error) {
+	if e.left == 0 {
+		var one [1]byte
+		if n, _ := io.ReadFull(e.r, one[:]); n > 0 {
+			return 0, fmt.Errorf("%s unpacks to more than the %d bytes it states", e.what, e.size)
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > e.left {
+		p = p[:e.left]
+	}
+	n, err := e.r.Read(p)
+	e.left -= int64(n)
+	if err == io.EOF && e.left > 0 {
+		err = fmt.Errorf("%s unpacks to %d bytes, less than the %d it states", e.what, e.size-e.left, e.size)
+	}
+	if err == io.EOF && e.left == 0 {
+		err = nil // the check for more comes with the next read
+	}
+	return n, err
 }

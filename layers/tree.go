@@ -298,6 +298,16 @@ func copyEntry(tw *tar.Writer, name string, size int64, r io.Reader) error {
 	if _, err := io.CopyN(tw, r, size); err != nil {
 		return fmt.Errorf("reading %s: %w", name, truncated(err))
 	}
+	// r must end there: a stream longer than its stated size (a bzImage
+	// payload that unpacks to more than its trailer says) is an error,
+	// not a file cut short without a word.
+	var one [1]byte
+	switch n, err := io.ReadFull(r, one[:]); {
+	case n > 0:
+		return fmt.Errorf("reading %s: it is longer than the %d bytes stated", name, size)
+	case err != nil && err != io.EOF:
+		return fmt.Errorf("reading %s: %w", name, err)
+	}
 	return nil
 }
 
