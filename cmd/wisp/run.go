@@ -81,13 +81,13 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 				if f.binary != "" {
 					return fmt.Errorf("give either an APPLIANCE or --binary, not both")
 				}
-				var p *boards.Profile
+				var target *boards.Profile // a board the command line names instead of the label's
 				if f.target != "" {
-					if p, err = board(f.target); err != nil {
+					if target, err = board(f.target); err != nil {
 						return err
 					}
 				}
-				app, err := build.LoadAppliance(c.Context(), src, args[0], p)
+				app, err := build.LoadAppliance(c.Context(), src, args[0], target)
 				if err != nil {
 					return err
 				}
