@@ -44,7 +44,7 @@ func Import(ctx context.Context, s *oci.Store, p *boards.Profile, pk Packages) (
 	if err := pk.check(p); err != nil {
 		return nil, err
 	}
-	fw, err := importFirmware(p, pk, s.TempDir())
+	fw, err := importFirmware(ctx, p, pk, s.TempDir())
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func importKernel(ctx context.Context, p *boards.Profile, pk Packages, tmp strin
 		return nil, fmt.Errorf("kernel package: %w", err)
 	}
 	defer f.Close()
-	b, err := read(ctxio.Reader(ctx, f), k, tmp)
+	b, err := read(ctx, ctxio.Reader(ctx, f), k, tmp)
 	if err != nil {
 		return nil, fmt.Errorf("importing %s: %w", file, err)
 	}
@@ -118,7 +118,7 @@ func importKernel(ctx context.Context, p *boards.Profile, pk Packages, tmp strin
 
 // importFirmware reads the firmware the board needs; nil if it needs none
 // and none was given.
-func importFirmware(p *boards.Profile, pk Packages, tmp string) (*layers.Firmware, error) {
+func importFirmware(ctx context.Context, p *boards.Profile, pk Packages, tmp string) (*layers.Firmware, error) {
 	var required []string
 	if p.Disk != nil {
 		required = p.Disk.Firmware
@@ -134,7 +134,7 @@ func importFirmware(p *boards.Profile, pk Packages, tmp string) (*layers.Firmwar
 			return nil, fmt.Errorf("--firmware-deb: %w", err)
 		}
 		defer f.Close()
-		fw, err = layers.FirmwareFromDeb(f, tmp)
+		fw, err = layers.FirmwareFromDeb(ctx, ctxio.Reader(ctx, f), tmp)
 		if err != nil {
 			return nil, fmt.Errorf("importing %s: %w", from, err)
 		}

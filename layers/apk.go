@@ -3,6 +3,7 @@ package layers
 import (
 	"archive/tar"
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"path"
@@ -21,7 +22,7 @@ var alpineArches = map[string]string{"x86_64": "amd64", "aarch64": "arm64", "ris
 // with .PKGINFO, data) that together read as one tar stream. The kernel is
 // boot/vmlinuz-<flavour>, device trees anywhere under boot/, modules under
 // lib/modules/<version>/ (.ko.gz and .ko.xz are stored decompressed).
-func ImportAPK(r io.Reader, k Kernel, tmpDir string) (*Base, error) {
+func ImportAPK(ctx context.Context, r io.Reader, k Kernel, tmpDir string) (*Base, error) {
 	zr, err := gzip.NewReader(bufio.NewReaderSize(r, 1<<20))
 	if err != nil {
 		return nil, fmt.Errorf("not an Alpine package (an .apk is gzip-compressed): %w", err)
@@ -31,7 +32,7 @@ func ImportAPK(r io.Reader, k Kernel, tmpDir string) (*Base, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := importTree(tr, k, tmpDir, apkLayout)
+	b, err := importTree(ctx, tr, k, tmpDir, apkLayout)
 	if err != nil {
 		return nil, err
 	}

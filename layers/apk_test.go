@@ -2,6 +2,7 @@ package layers
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -16,7 +17,7 @@ const rpiKernel = "6.6.51-0-rpi"
 var pi5 = Kernel{File: "kernel_2712.img", Arch: "arm64", PageSize: 16384, DTBs: []string{"bcm2712-rpi-5-b.dtb"}}
 
 func TestImportAPK(t *testing.T) {
-	b, err := ImportAPK(bytes.NewReader(fixture.RPiAPK(rpiKernel).Bytes()), pi5, t.TempDir())
+	b, err := ImportAPK(context.Background(), bytes.NewReader(fixture.RPiAPK(rpiKernel).Bytes()), pi5, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func TestImportAPKRejects(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			_, err := ImportAPK(bytes.NewReader(tt.apk), pi5, dir)
+			_, err := ImportAPK(context.Background(), bytes.NewReader(tt.apk), pi5, dir)
 			if err == nil || !strings.Contains(err.Error(), tt.want) || (tt.is != nil && !errors.Is(err, tt.is)) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
@@ -76,7 +77,7 @@ func TestImportDebDTBs(t *testing.T) {
 	deb.Files["./usr/lib/linux-image-"+testKernel+"/broadcom/bcm2711-rpi-4-b.dtb"] = []byte("pi4 dtb")
 	deb.Files["./usr/lib/linux-image-"+testKernel+"/broadcom/bcm2837-rpi-3-b.dtb"] = []byte("pi3 dtb")
 	pi4 := Kernel{File: "kernel8.img", Arch: "arm64", PageSize: 4096, DTBs: []string{"bcm2711-rpi-4-b.dtb"}}
-	b, err := ImportDeb(bytes.NewReader(deb.Bytes()), pi4, t.TempDir())
+	b, err := ImportDeb(context.Background(), bytes.NewReader(deb.Bytes()), pi4, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,7 @@ func TestImportDebDTBs(t *testing.T) {
 	}
 	pi5deb := pi4
 	pi5deb.DTBs = []string{"bcm2712-rpi-5-b.dtb"}
-	_, err = ImportDeb(bytes.NewReader(deb.Bytes()), pi5deb, t.TempDir())
+	_, err = ImportDeb(context.Background(), bytes.NewReader(deb.Bytes()), pi5deb, t.TempDir())
 	if err == nil || !strings.Contains(err.Error(), "no device tree bcm2712-rpi-5-b.dtb") {
 		t.Errorf("missing dtb: err = %v", err)
 	}
@@ -100,7 +101,7 @@ func TestFirmware(t *testing.T) {
 		"./usr/lib/raspi-firmware/bootcode.bin": []byte("boot"),
 		"./lib/firmware/brcm/wifi.bin":          []byte("not boot firmware"),
 	}}
-	fw, err := FirmwareFromDeb(bytes.NewReader(deb.Bytes()), t.TempDir())
+	fw, err := FirmwareFromDeb(context.Background(), bytes.NewReader(deb.Bytes()), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +119,7 @@ func TestFirmware(t *testing.T) {
 	if m := MissingFirmware([]string{"config.txt", "overlays/x.dtbo"}, []string{"start*.elf"}); len(m) != 1 {
 		t.Errorf("a directory without start*.elf: missing %v", m)
 	}
-	if _, err := FirmwareFromDeb(bytes.NewReader(fixture.KernelDeb(testKernel).Bytes()), t.TempDir()); err == nil || !strings.Contains(err.Error(), "raspi-firmware") {
+	if _, err := FirmwareFromDeb(context.Background(), bytes.NewReader(fixture.KernelDeb(testKernel).Bytes()), t.TempDir()); err == nil || !strings.Contains(err.Error(), "raspi-firmware") {
 		t.Errorf("a kernel package as firmware: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package layers
 import (
 	"archive/tar"
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -45,7 +46,7 @@ func (b *Base) Close() {
 // layer, with a modules.dep derived from each module's .modinfo (the
 // package ships none). Compressed modules are stored uncompressed. Layer
 // files are written under tmpDir.
-func ImportDeb(r io.Reader, k Kernel, tmpDir string) (*Base, error) {
+func ImportDeb(ctx context.Context, r io.Reader, k Kernel, tmpDir string) (*Base, error) {
 	ar, err := newArReader(r)
 	if err != nil {
 		return nil, err
@@ -73,7 +74,7 @@ func ImportDeb(r io.Reader, k Kernel, tmpDir string) (*Base, error) {
 				return nil, err
 			}
 			dr = limits.Reader(dr, "the package's "+name+", unpacked,", limits.PackageContent)
-			b, err := importTree(tar.NewReader(dr), k, tmpDir, debLayout)
+			b, err := importTree(ctx, tar.NewReader(dr), k, tmpDir, debLayout)
 			if err != nil {
 				return nil, err
 			}

@@ -22,7 +22,7 @@ const testKernel = "6.1.0-99-amd64"
 
 func importFixture(t *testing.T, deb []byte) *Base {
 	t.Helper()
-	b, err := ImportDeb(bytes.NewReader(deb), Kernel{File: "vmlinuz"}, t.TempDir())
+	b, err := ImportDeb(context.Background(), bytes.NewReader(deb), Kernel{File: "vmlinuz"}, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestImportDeb(t *testing.T) {
 }
 
 func TestImportDebExtractsVmlinux(t *testing.T) {
-	b, err := ImportDeb(bytes.NewReader(fixture.KernelDeb(testKernel).Bytes()), Kernel{File: "vmlinux", Format: FormatELF, Arch: "amd64"}, t.TempDir())
+	b, err := ImportDeb(context.Background(), bytes.NewReader(fixture.KernelDeb(testKernel).Bytes()), Kernel{File: "vmlinux", Format: FormatELF, Arch: "amd64"}, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestImportVmlinuxMustMatchItsSize(t *testing.T) {
 			deb := fixture.KernelDeb(testKernel)
 			deb.Files["./boot/vmlinuz-"+testKernel] = bz
 			dir := t.TempDir()
-			_, err := ImportDeb(bytes.NewReader(deb.Bytes()), Kernel{File: "vmlinux", Format: FormatELF, Arch: "amd64"}, dir)
+			_, err := ImportDeb(context.Background(), bytes.NewReader(deb.Bytes()), Kernel{File: "vmlinux", Format: FormatELF, Arch: "amd64"}, dir)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
@@ -147,7 +147,7 @@ func TestImportChecksKernelHeader(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			deb := fixture.KernelDeb(testKernel)
 			deb.Files["./boot/vmlinuz-"+testKernel] = tt.kernel
-			_, err := ImportDeb(bytes.NewReader(deb.Bytes()), tt.k, t.TempDir())
+			_, err := ImportDeb(context.Background(), bytes.NewReader(deb.Bytes()), tt.k, t.TempDir())
 			if tt.want == "" && err != nil {
 				t.Fatalf("rejected: %v", err)
 			}
@@ -196,7 +196,7 @@ func TestImportDebRejects(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			_, err := ImportDeb(bytes.NewReader(tt.deb), Kernel{File: "vmlinuz"}, dir)
+			_, err := ImportDeb(context.Background(), bytes.NewReader(tt.deb), Kernel{File: "vmlinuz"}, dir)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}

@@ -2,6 +2,7 @@ package layers
 
 import (
 	"archive/tar"
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -37,7 +38,7 @@ const raspiFirmwareDir = "lib/raspi-firmware/"
 
 // FirmwareFromDeb reads Debian's raspi-firmware package as a stream: the
 // files under usr/lib/raspi-firmware/ become boot/…
-func FirmwareFromDeb(r io.Reader, tmpDir string) (*Firmware, error) {
+func FirmwareFromDeb(ctx context.Context, r io.Reader, tmpDir string) (*Firmware, error) {
 	ar, err := newArReader(r)
 	if err != nil {
 		return nil, err
@@ -58,11 +59,11 @@ func FirmwareFromDeb(r io.Reader, tmpDir string) (*Firmware, error) {
 			return nil, err
 		}
 		dr = limits.Reader(dr, "the package's "+name+", unpacked,", limits.PackageContent)
-		return firmwareTree(tar.NewReader(dr), tmpDir)
+		return firmwareTree(ctx, tar.NewReader(dr), tmpDir)
 	}
 }
 
-func firmwareTree(tr *tar.Reader, tmpDir string) (_ *Firmware, err error) {
+func firmwareTree(ctx context.Context, tr *tar.Reader, tmpDir string) (_ *Firmware, err error) {
 	l, err := newStreamLayer(tmpDir)
 	if err != nil {
 		return nil, err
@@ -72,7 +73,7 @@ func firmwareTree(tr *tar.Reader, tmpDir string) (_ *Firmware, err error) {
 			l.abort()
 		}
 	}()
-	t := &treeWriter{tw: l.Writer, dirs: map[string]bool{}, budget: &limits.Budget{What: "the firmware package's content", Limit: limits.Firmware}}
+	t := &treeWriter{ctx: ctx, tw: l.Writer, dirs: map[string]bool{}, budget: &limits.Budget{What: "the firmware package's content", Limit: limits.Firmware}}
 	fw := &Firmware{}
 	for {
 		h, err := tr.Next()

@@ -34,7 +34,7 @@ func FuzzImportDeb(f *testing.F) {
 	f.Add([]byte("!<arch>\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		tmp := t.TempDir()
-		base, err := ImportDeb(bytes.NewReader(b), Kernel{File: "vmlinux", Format: FormatELF, Arch: "amd64"}, tmp)
+		base, err := ImportDeb(context.Background(), bytes.NewReader(b), Kernel{File: "vmlinux", Format: FormatELF, Arch: "amd64"}, tmp)
 		if err == nil {
 			base.Close()
 		}
@@ -46,7 +46,7 @@ func FuzzImportAPK(f *testing.F) {
 	f.Add(fixture.RPiAPK("6.6.51-0-rpi").Bytes())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		tmp := t.TempDir()
-		base, err := ImportAPK(bytes.NewReader(b), Kernel{File: "kernel8.img", Arch: "arm64"}, tmp)
+		base, err := ImportAPK(context.Background(), bytes.NewReader(b), Kernel{File: "kernel8.img", Arch: "arm64"}, tmp)
 		if err == nil {
 			base.Close()
 		}
@@ -58,7 +58,7 @@ func FuzzFirmwareFromDeb(f *testing.F) {
 	f.Add(fixture.RaspiFirmwareDeb().Bytes())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		tmp := t.TempDir()
-		fw, err := FirmwareFromDeb(bytes.NewReader(b), tmp)
+		fw, err := FirmwareFromDeb(context.Background(), bytes.NewReader(b), tmp)
 		if err == nil {
 			fw.Close()
 		}

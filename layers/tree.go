@@ -3,6 +3,7 @@ package layers
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
+	"github.com/wispboot/wisp/internal/ctxio"
 	"github.com/wispboot/wisp/limits"
 )
 
@@ -31,7 +33,7 @@ type layout struct {
 // importTree reads a kernel package's file tree (a tar stream, merged /usr
 // folded into /) into a kernel layer (boot/<k.File> and boot/<dtb> for
 // each of k.DTBs) and a modules layer.
-func importTree(tr *tar.Reader, k Kernel, tmpDir string, lay layout) (_ *Base, err error) {
+func importTree(ctx context.Context, tr *tar.Reader, k Kernel, tmpDir string, lay layout) (_ *Base, err error) {
 	b := &Base{}
 	defer func() {
 		if err != nil {
@@ -50,8 +52,8 @@ func importTree(tr *tar.Reader, k Kernel, tmpDir string, lay layout) (_ *Base, e
 	b.files = append(b.files, modules)
 	// One budget for everything the import writes, kernel and modules.
 	budget := &limits.Budget{What: "what the kernel package unpacks to", Limit: limits.Import}
-	kt := &treeWriter{tw: kernel.Writer, dirs: map[string]bool{}, budget: budget}
-	mt := &moduleTree{treeWriter: treeWriter{tw: modules.Writer, dirs: map[string]bool{}, budget: budget}, ix: newModuleIndex(), tmpDir: tmpDir}
+	kt := &treeWriter{ctx: ctx, tw: kernel.Writer, dirs: map[string]bool{}, budget: budget}
+	mt := &moduleTree{treeWriter: treeWriter{ctx: ctx, tw: modules.Writer, dirs: map[string]bool{}, budget: budget}, ix: newModuleIndex(), tmpDir: tmpDir}
 	sawKernel := ""
 	var dtbs []string
 	for {
@@ -173,8 +175,11 @@ type moduleTree struct {
 }
 
 // treeWriter writes files to a tar stream, each preceded by the parent
-// directories not written yet, spending their sizes from budget.
+// directories not written yet, spending their sizes from budget, until
+// ctx is done: what is written may come from memory (a kernel unpacked
+// from its bzImage), where no read of the package would notice.
 type treeWriter struct {
+	ctx    context.Context
 	tw     *tar.Writer
 	dirs   map[string]bool
 	budget *limits.Budget
@@ -286,16 +291,16 @@ func (t *treeWriter) file(name string, size int64, r io.Reader) error {
 			return err
 		}
 	}
-	return copyEntry(t.tw, name, size, r)
+	return copyEntry(t.ctx, t.tw, name, size, r)
 }
 
-func copyEntry(tw *tar.Writer, name string, size int64, r io.Reader) error {
+func copyEntry(ctx context.Context, tw *tar.Writer, name string, size int64, r io.Reader) error {
 	h := header(name, 0o644)
 	h.Size = size
 	if err := tw.WriteHeader(h); err != nil {
 		return err
 	}
-	if _, err := io.CopyN(tw, r, size); err != nil {
+	if _, err := io.CopyN(ctxio.Writer(ctx, tw), r, size); err != nil {
 		return fmt.Errorf("reading %s: %w", name, truncated(err))
 	}
 	// r must end there: a stream longer than its stated size (a bzImage

@@ -2,6 +2,7 @@ package registrytestdata
 
 import (
 	"bytes"
+	"context"
 	"io/fs"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -28,7 +29,7 @@ func nothing() {}
 // fixture.KernelDeb: a kernel layer (boot/vmlinux) and a modules layer.
 func baseQEMUAMD64(tmp string) (artifact, func(), error) {
 	deb := bytes.NewReader(fixture.KernelDeb(KernelVersion).Bytes())
-	b, err := layers.ImportDeb(deb, layers.Kernel{File: "vmlinux", Format: layers.FormatELF, Arch: "amd64"}, tmp)
+	b, err := layers.ImportDeb(context.Background(), deb, layers.Kernel{File: "vmlinux", Format: layers.FormatELF, Arch: "amd64"}, tmp)
 	if err != nil {
 		return artifact{}, nil, err
 	}
