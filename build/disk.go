@@ -147,9 +147,14 @@ func stageDisk(ctx context.Context, app *appliance, p *boards.Profile, dir strin
 	if err != nil {
 		return nil, fmt.Errorf("board %s: %w", p.Name, err)
 	}
-	// The staged files go now; the image waits for the build to commit.
+	// The staged files go now; the image waits for the build to commit,
+	// its writeback started here (see pending.file).
 	if err := os.RemoveAll(stage); err != nil {
 		return nil, err
+	}
+	if f, err := os.Open(written); err == nil {
+		startWriteback(f)
+		f.Close()
 	}
 	pend.renames = append(pend.renames, rename{written, out})
 	a := &Artifacts{Dir: dir, Image: out, Stats: initrdStats, Cmdline: app.cmdline, pending: pend,

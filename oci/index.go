@@ -57,6 +57,8 @@ func (s *Store) setTag(name string, desc v1.Descriptor) error {
 		for _, m := range im.Manifests {
 			if m.Annotations[refName] != name {
 				kept = append(kept, m)
+			} else if m.Digest == desc.Digest && m.MediaType == desc.MediaType && m.Size == desc.Size {
+				return nil // already so: nothing to write, nor to sync
 			}
 		}
 		desc.Annotations = map[string]string{refName: name}
