@@ -25,7 +25,7 @@ type buildFlags struct {
 }
 
 func (f *buildFlags) register(fs *pflag.FlagSet) {
-	fs.StringVarP(&f.file, "file", "f", "", "read the flags from this wisp.json (flags given on the command line win; paths in it are relative to it)")
+	fs.StringVarP(&f.file, "file", "f", "", "read the flags from this wisp.json (flags given on the command line win; its paths are relative to it and stay inside its directory; it names built-in boards only)")
 	fs.StringVar(&f.target, "target", "", "board name (see wisp targets) or a profile .json file")
 	fs.StringVar(&f.binary, "binary", "", "the static binary: a local file, or an image reference whose entrypoint is the binary")
 	fs.StringVar(&f.binaryPath, "binary-path", "", "path of the binary inside the --binary image, when its entrypoint is a wrapper")
@@ -47,7 +47,7 @@ func (f *buildFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.cmdlineAppend, "cmdline-append", "", "text added to the board's kernel command line")
 	fs.StringVar(&f.tmpSize, "tmp-size", "", "size of the /tmp tmpfs, like 64m or 25% (default: half the RAM)")
 	fs.BoolVar(&f.tmpExec, "tmp-exec", false, "let the binary execute files on /tmp, /run and /dev, which are mounted noexec otherwise")
-	fs.StringArrayVar(&f.layers, "layer", nil, "extra layer before the app: a tar file, a directory or an image reference (repeatable, in order)")
+	fs.StringArrayVar(&f.layers, "layer", nil, "extra layer before the app: a tar file, a directory or an image reference (repeatable, in order); it may add files, not replace what wisp makes nor hold devices, setuid or world-writable files")
 	fs.StringVar(&f.caCerts, "ca-certs", "", "CA bundle (PEM) to install as /etc/ssl/certs/ca-certificates.crt: --ca-certs=FILE, or --ca-certs alone for the host's")
 	fs.Lookup("ca-certs").NoOptDefVal = layers.HostCACerts
 }
