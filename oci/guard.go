@@ -30,7 +30,9 @@ var ErrSilent = errors.New("the registry stopped answering")
 //   - unverified TLS only to insecure registries;
 //   - a response body that is not a blob is bounded by limits.Manifest
 //     (ggcr reads manifests up to 100 MiB, tokens and errors unbounded);
-//     blobs are bounded by their descriptors and checked by digest;
+//     blobs are bounded by their descriptors and checked by digest; a
+//     HEAD's Content-Length is the size of what it asks about, not a
+//     body, and is not bounded here;
 //   - a body that stays silent for the timeout fails with ErrSilent.
 type guard struct {
 	secure, insecure http.RoundTripper
@@ -56,7 +58,7 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !isBlob(req) {
+	if req.Method != http.MethodHead && !isBlob(req) {
 		if err := limits.Check("the registry's answer to "+req.Method+" "+req.URL.Path, resp.ContentLength, limits.Manifest); err != nil {
 			resp.Body.Close()
 			return nil, err

@@ -17,6 +17,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/wispboot/wisp/internal/registrytest"
 	"github.com/wispboot/wisp/limits"
@@ -280,3 +281,19 @@ func checkStoreVerified(t *testing.T, s *Store) {
 type staticKeychain struct{ a authn.Authenticator }
 
 func (k staticKeychain) Resolve(authn.Resource) (authn.Authenticator, error) { return k.a, nil }
+
+// TestRepushLargeBlobs: pushing an image whose blobs the registry has
+// already asks about them with HEAD, whose Content-Length is the blob's
+// size (12 MiB here), not a body to bound.
+func TestRepushLargeBlobs(t *testing.T) {
+	host, _ := registrytest.InProcess(t, nil)
+	first, _ := random.Image(12<<20, 1)
+	extra, _ := random.Layer(64, types.OCILayer)
+	second, _ := mutate.AppendLayers(first, extra) // shares the big layer
+	r := NewRemote()
+	for i, img := range []v1.Image{first, second} {
+		if _, err := r.Push(context.Background(), host+"/big:1", img, Mount{}); err != nil {
+			t.Fatalf("push %d: %v", i+1, err)
+		}
+	}
+}
