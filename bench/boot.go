@@ -53,7 +53,10 @@ func bootOnce(ctx context.Context, s step, url string, limit time.Duration, find
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-done
 	}
-	b.rss, b.console = maxRSS(cmd.ProcessState), out.String()
+	// Not under GNU time (the harness signals wisp or QEMU and reads its
+	// child's command line): ru_maxrss may include the harness's own RSS,
+	// which QEMU's (over 200 MB) is far above.
+	b.rss, b.console = maxRSS(cmd.ProcessState, ""), out.String()
 	if err != nil {
 		return b, fmt.Errorf("%s: %w%s", s, err, tail([]byte(b.console)))
 	}

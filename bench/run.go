@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -52,12 +53,13 @@ func run(ctx context.Context, s step) (result, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	cmd := command(ctx, s)
+	measured, rssFile := underTime(s)
+	cmd := command(ctx, measured)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr, cmd.Stdin = &stdout, &stderr, s.stdin
 	start := time.Now()
 	err := cmd.Run()
-	r := result{sample: sample{wall: time.Since(start), rss: maxRSS(cmd.ProcessState)}, stdout: stdout.Bytes(), stderr: stderr.Bytes()}
+	r := result{sample: sample{wall: time.Since(start), rss: maxRSS(cmd.ProcessState, rssFile)}, stdout: stdout.Bytes(), stderr: stderr.Bytes()}
 	if err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			err = fmt.Errorf("timed out after %s", s.timeout)
@@ -78,9 +80,42 @@ func (s step) String() string {
 	return line
 }
 
-// maxRSS is the process's peak resident set in KiB (ru_maxrss); for a
-// process that waited for its children it is the largest of them.
-func maxRSS(ps *os.ProcessState) int64 {
+// timeBin is GNU time, which the harness measures peak RSS with: the
+// kernel gives a child started by a Go program's vfork the larger of its
+// own and the parent's high-water mark (exec_mmap records the old mm's),
+// so ru_maxrss read here would count the harness; GNU time forks a small
+// process of its own. "" if it is not installed (scripts/deps installs it).
+var timeBin, _ = exec.LookPath("time")
+
+// underTime returns s run under GNU time, writing the peak RSS (KiB) to
+// the returned file; s itself and "" without GNU time.
+func underTime(s step) (step, string) {
+	if timeBin == "" {
+		return s, ""
+	}
+	f, err := os.CreateTemp("", "bench-rss-*")
+	if err != nil {
+		return s, ""
+	}
+	f.Close()
+	s.args = append([]string{"-f", "%M", "-o", f.Name(), s.name}, s.args...)
+	s.name = timeBin
+	return s, f.Name()
+}
+
+// maxRSS is the process's peak resident set in KiB: GNU time's figure
+// (the largest of the process and the children it waited for), else
+// ru_maxrss, which may include the harness's own.
+func maxRSS(ps *os.ProcessState, rssFile string) int64 {
+	if rssFile != "" {
+		b, err := os.ReadFile(rssFile)
+		os.Remove(rssFile)
+		if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+			if kib, err := strconv.ParseInt(f[len(f)-1], 10, 64); err == nil {
+				return kib
+			}
+		}
+	}
 	if ps == nil {
 		return 0
 	}
