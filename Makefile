@@ -11,7 +11,11 @@ all: wisp
 
 init: $(INITS)
 
-initbin/bin/init-%: $(shell find init config -name '*.go' -not -name '*_test.go') go.mod
+# Every Go file the init is built from (its packages and their imports in
+# this module and the module cache), so a change to any of them rebuilds it.
+INIT_SRC  := $(shell GOOS=linux $(GO) list -deps -f '{{if not .Standard}}{{range .GoFiles}}{{$$.Dir}}/{{.}} {{end}}{{end}}' ./init)
+
+initbin/bin/init-%: $(INIT_SRC) go.mod
 	CGO_ENABLED=0 GOOS=linux GOARCH=$* $(GO) build $(GOFLAGS_) -o $@ ./init
 
 wisp: $(INITS)

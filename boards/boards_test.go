@@ -2,10 +2,11 @@ package boards
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wispboot/wisp/internal/testenv"
 )
 
 func TestEmbeddedProfilesParse(t *testing.T) {
@@ -32,7 +33,7 @@ func TestEmbeddedProfilesParse(t *testing.T) {
 // never makes wisp read a file, even one that exists.
 func TestLookupReadsNoFile(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "board.json")
-	os.WriteFile(file, []byte(`{}`), 0o644)
+	testenv.WriteFile(t, file, []byte(`{}`), 0o644)
 	for _, name := range []string{file, "board.json", "../board.json"} {
 		if _, err := Lookup(name); !errors.Is(err, ErrProfileFile) {
 			t.Errorf("Lookup(%q) = %v, want ErrProfileFile", name, err)

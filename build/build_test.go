@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/wispboot/wisp/elfcheck"
 	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/internal/registrytest"
+	"github.com/wispboot/wisp/internal/testenv"
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/oci"
 )
@@ -86,13 +88,13 @@ func TestBuild(t *testing.T) {
 			t.Errorf("label %s = %q, want %q", k, got, want)
 		}
 	}
-	if cf.Architecture != "amd64" || cf.OS != "linux" || cf.Config.User != "65534:65534" || cf.Config.Entrypoint[0] != "/app/svc" {
+	if cf.Architecture != "amd64" || cf.OS != "linux" || cf.Config.User != "65534:65534" || !slices.Equal(cf.Config.Entrypoint, []string{"/app/svc"}) {
 		t.Errorf("config = %+v", cf)
 	}
 	if len(res.Modules) != 8 || !strings.HasSuffix(res.Modules[len(res.Modules)-1], "/virtio_net.ko") {
 		t.Errorf("modules = %v", res.Modules)
 	}
-	k, _ := os.ReadFile(filepath.Join(out, KernelFile))
+	k := testenv.ReadFile(t, filepath.Join(out, KernelFile))
 	if !bytes.Equal(k, fixture.Vmlinux) {
 		t.Errorf("kernel is %d bytes, want the fixture's %d-byte vmlinux", len(k), len(fixture.Vmlinux))
 	}
@@ -117,7 +119,7 @@ func TestBuildIsReproducible(t *testing.T) {
 			t.Fatal(err)
 		}
 		digests = append(digests, res.Digest)
-		b, _ := os.ReadFile(res.Artifacts.Initrd)
+		b := testenv.ReadFile(t, res.Artifacts.Initrd)
 		initrds = append(initrds, b)
 	}
 	for i := 1; i < len(digests); i++ {
@@ -138,7 +140,7 @@ func TestBuildIsReproducible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := os.ReadFile(a.Initrd); !bytes.Equal(b, initrds[0]) {
+	if b := testenv.ReadFile(t, a.Initrd); !bytes.Equal(b, initrds[0]) {
 		t.Error("the stored image's initrd differs from the one its build wrote")
 	}
 }
@@ -147,9 +149,9 @@ func TestBuildRejects(t *testing.T) {
 	s, p := fixtureStore(t)
 	bin := staticBinary(t)
 	text := filepath.Join(t.TempDir(), "script.sh")
-	os.WriteFile(text, []byte("#!/bin/sh\n"), 0o755)
+	testenv.WriteFile(t, text, []byte("#!/bin/sh\n"), 0o755)
 	file := filepath.Join(t.TempDir(), "a-file")
-	os.WriteFile(file, nil, 0o644)
+	testenv.WriteFile(t, file, nil, 0o644)
 
 	for _, tt := range []struct {
 		name string
@@ -195,11 +197,14 @@ func TestBuildDetectsCorruptStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _ := base.Manifest()
+	m, err := base.Manifest()
+	if err != nil || len(m.Layers) < 2 {
+		t.Fatalf("the fixture base's manifest: %v, %+v", err, m)
+	}
 	blob := filepath.Join(s.Dir(), "blobs", "sha256", m.Layers[1].Digest.Hex)
-	b, _ := os.ReadFile(blob)
+	b := testenv.ReadFile(t, blob)
 	b[len(b)/2] ^= 0xff
-	os.WriteFile(blob, b, 0o644)
+	testenv.WriteFile(t, blob, b, 0o644)
 	out := filepath.Join(t.TempDir(), "out")
 	_, err = Build(context.Background(), Sources{Store: s}, request(p, staticBinary(t), out))
 	if !errors.Is(err, oci.ErrCorrupt) || !strings.Contains(err.Error(), m.Layers[1].Digest.Hex) {
@@ -247,13 +252,13 @@ func TestSegmentCacheSurvivesCorruption(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := os.ReadFile(first.Artifacts.Initrd)
-	wantKernel, _ := os.ReadFile(first.Artifacts.Kernel)
+	want := testenv.ReadFile(t, first.Artifacts.Initrd)
+	wantKernel := testenv.ReadFile(t, first.Artifacts.Kernel)
 	memos, _ := filepath.Glob(filepath.Join(s.Dir(), "memo", "*"))
 	damaged := 0
 	for _, m := range memos {
 		var rec segmentRecord
-		b, _ := os.ReadFile(m)
+		b := testenv.ReadFile(t, m)
 		if json.Unmarshal(b, &rec) != nil {
 			continue
 		}
@@ -266,7 +271,7 @@ func TestSegmentCacheSurvivesCorruption(t *testing.T) {
 		}
 		for _, d := range blobs {
 			f := filepath.Join(s.Dir(), "blobs", "sha256", strings.TrimPrefix(d, "sha256:"))
-			os.WriteFile(f, []byte("damaged"), 0o644)
+			testenv.WriteFile(t, f, []byte("damaged"), 0o644)
 			damaged++
 		}
 	}
@@ -277,8 +282,8 @@ func TestSegmentCacheSurvivesCorruption(t *testing.T) {
 	if err != nil {
 		t.Fatalf("build over a damaged cache: %v", err)
 	}
-	got, _ := os.ReadFile(second.Artifacts.Initrd)
-	gotKernel, _ := os.ReadFile(second.Artifacts.Kernel)
+	got := testenv.ReadFile(t, second.Artifacts.Initrd)
+	gotKernel := testenv.ReadFile(t, second.Artifacts.Kernel)
 	if !bytes.Equal(got, want) || !bytes.Equal(gotKernel, wantKernel) {
 		t.Error("a build over a damaged cache wrote different artifacts")
 	}
@@ -294,7 +299,7 @@ func TestRebuildKeepsKernel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := os.ReadFile(first.Artifacts.Kernel)
+	want := testenv.ReadFile(t, first.Artifacts.Kernel)
 	before, _ := os.Stat(first.Artifacts.Kernel)
 	second, err := Build(context.Background(), Sources{Store: s}, request(p, bin, out))
 	if err != nil {
@@ -316,7 +321,7 @@ func TestRebuildKeepsKernel(t *testing.T) {
 	if _, err := Build(context.Background(), Sources{Store: s}, request(p, bin, out)); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := os.ReadFile(first.Artifacts.Kernel); !bytes.Equal(got, want) {
+	if got := testenv.ReadFile(t, first.Artifacts.Kernel); !bytes.Equal(got, want) {
 		t.Error("a damaged kernel in the output directory was left as it was")
 	}
 }
@@ -329,7 +334,7 @@ func TestFailedBuildLeavesOut(t *testing.T) {
 	t.Run("qemu-amd64", func(t *testing.T) {
 		s, p := fixtureStore(t)
 		out := t.TempDir()
-		os.WriteFile(filepath.Join(out, "kernel"), []byte("the previous kernel"), 0o644)
+		testenv.WriteFile(t, filepath.Join(out, "kernel"), []byte("the previous kernel"), 0o644)
 		req := request(p, staticBinary(t), out)
 		req.Push = closed + "/x:1"
 		_, err := Build(context.Background(), Sources{Store: s, Remote: oci.NewRemote()}, req)

@@ -72,7 +72,7 @@ func fsckImage(t *testing.T, img string) {
 		t.Fatal(err)
 	}
 	part := filepath.Join(t.TempDir(), "part")
-	os.WriteFile(part, b[1<<20:], 0o644)
+	testenv.WriteFile(t, part, b[1<<20:], 0o644)
 	if out, err := exec.Command(bin, "-n", part).CombinedOutput(); err != nil {
 		t.Fatalf("fsck.fat -n: %v\n%s", err, out)
 	}
@@ -159,7 +159,7 @@ func TestDiskImageReproducible(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := os.ReadFile(res.Artifacts.Image)
+		b := testenv.ReadFile(t, res.Artifacts.Image)
 		images = append(images, b)
 		if i == 0 { // the stored image flattens to the same disk image
 			img, err := s.Image(res.Digest.String())
@@ -170,7 +170,7 @@ func TestDiskImageReproducible(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if b2, _ := os.ReadFile(a.Image); !bytes.Equal(b2, b) {
+			if b2 := testenv.ReadFile(t, a.Image); !bytes.Equal(b2, b) {
 				t.Error("the stored image's disk image differs from the one its build wrote")
 			}
 		}
@@ -220,8 +220,8 @@ func TestImportRejectsPiInputs(t *testing.T) {
 	p, _ := boards.Lookup("pi4")
 	kernel := fixtureFile(t, fixture.ArmKernelDeb(armKernel).Bytes())
 	noStart := t.TempDir()
-	os.WriteFile(filepath.Join(noStart, "fixup4.dat"), []byte("f"), 0o644)
-	os.WriteFile(filepath.Join(noStart, "config.txt"), []byte("c"), 0o644)
+	testenv.WriteFile(t, filepath.Join(noStart, "fixup4.dat"), []byte("f"), 0o644)
+	testenv.WriteFile(t, filepath.Join(noStart, "config.txt"), []byte("c"), 0o644)
 	for _, tt := range []struct {
 		name string
 		pk   Packages
@@ -269,7 +269,7 @@ func TestDiskLinksBootFiles(t *testing.T) {
 	memos, _ := filepath.Glob(filepath.Join(s.Dir(), "memo", "*"))
 	for _, m := range memos {
 		var rec segmentRecord
-		if b, _ := os.ReadFile(m); json.Unmarshal(b, &rec) == nil {
+		if b := testenv.ReadFile(t, m); json.Unmarshal(b, &rec) == nil {
 			for _, bf := range rec.Boot {
 				boot = append(boot, filepath.Join(s.Dir(), "blobs", "sha256", bf.Blob.Hex))
 			}
@@ -291,7 +291,7 @@ func TestDiskLinksBootFiles(t *testing.T) {
 		t.Error("a warm build made another image")
 	}
 	intact()
-	b, _ := os.ReadFile(boot[0])
+	b := testenv.ReadFile(t, boot[0])
 	b[len(b)/2] ^= 0xff
 	if err := os.WriteFile(boot[0], b, 0o644); err != nil {
 		t.Fatal(err)
@@ -309,7 +309,7 @@ func TestDiskLinksBootFiles(t *testing.T) {
 	tw.WriteHeader(&tar.Header{Name: "etc/.wh.gone", Typeflag: tar.TypeReg, Mode: 0o644})
 	tw.Close()
 	layer := filepath.Join(t.TempDir(), "deletes.tar")
-	os.WriteFile(layer, tb.Bytes(), 0o644)
+	testenv.WriteFile(t, layer, tb.Bytes(), 0o644)
 	mtimes := map[string]time.Time{}
 	for _, f := range boot {
 		if fi, err := os.Stat(f); err == nil {

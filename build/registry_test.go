@@ -20,6 +20,7 @@ import (
 	"github.com/wispboot/wisp/elfcheck"
 	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/internal/registrytest"
+	"github.com/wispboot/wisp/internal/testenv"
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/oci"
 )
@@ -237,7 +238,7 @@ func TestBinaryImages(t *testing.T) {
 	reg.put(t, "lies-about-arch:1", wrongArch)
 	reg.put(t, "not-a-base:1", fixture.LayoutImage(t, "app-ko"))
 	pie := fixture.GoBinary(t, "svc", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"}, "-buildmode=pie")
-	pieBytes, _ := os.ReadFile(pie)
+	pieBytes := testenv.ReadFile(t, pie)
 	dynLayer, _ := layers.Layer([]layers.File{layers.Bytes("svc", 0o755, pieBytes)})
 	dyn, _ := mutate.AppendLayers(mustLayoutImage(t, "app-ko"), dynLayer)
 	dyn, _ = mutate.Config(dyn, v1.Config{Entrypoint: []string{"/svc"}})
@@ -393,8 +394,12 @@ func TestDefaultBase(t *testing.T) {
 		t.Errorf("base = %s, want the board's default", res.Base)
 	}
 	src.Pull = oci.PullNever
+	before := len(reg.counter.Requests("/"))
 	if _, err := Build(context.Background(), src, Request{Board: &p, Binary: reg.ref("app:1"), InitBinary: []byte("init")}); err != nil {
 		t.Errorf("second build offline: %v", err)
+	}
+	if asked := reg.counter.Requests("/")[before:]; len(asked) != 0 {
+		t.Errorf("the build with --pull never asked the registry: %v", asked)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/wispboot/wisp/internal/fixture"
+	"github.com/wispboot/wisp/internal/testenv"
 )
 
 func TestCheck(t *testing.T) {
@@ -20,7 +21,7 @@ func TestCheck(t *testing.T) {
 	arm64 := fixture.GoBinary(t, "arm64", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=arm64"})
 	arm64small := fixture.GoBinary(t, "arm64-4k", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=arm64"}, "-ldflags=-R=0x1000")
 	text := filepath.Join(t.TempDir(), "script")
-	os.WriteFile(text, []byte("#!/bin/sh\necho hi\n"), 0o755)
+	testenv.WriteFile(t, text, []byte("#!/bin/sh\necho hi\n"), 0o755)
 
 	for _, tt := range []struct {
 		name, file string

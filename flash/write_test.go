@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wispboot/wisp/internal/testenv"
 )
 
 // imageSize is not a multiple of the chunk size or of 512.
@@ -137,8 +139,8 @@ func TestWriteGoesWhereConfirmed(t *testing.T) {
 	image, data := testImage(t, 100_000)
 	dir := t.TempDir()
 	confirmed, other, link := filepath.Join(dir, "confirmed.raw"), filepath.Join(dir, "other.raw"), filepath.Join(dir, "card")
-	os.WriteFile(confirmed, nil, 0o644)
-	os.WriteFile(other, []byte("keep me"), 0o644)
+	testenv.WriteFile(t, confirmed, nil, 0o644)
+	testenv.WriteFile(t, other, []byte("keep me"), 0o644)
 	os.Symlink(confirmed, link)
 	d, err := Open(link, int64(len(data)))
 	if err != nil {
@@ -150,10 +152,10 @@ func TestWriteGoesWhereConfirmed(t *testing.T) {
 	if err := d.Write(context.Background(), image); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := os.ReadFile(confirmed); !bytes.Equal(got, data) {
+	if got := testenv.ReadFile(t, confirmed); !bytes.Equal(got, data) {
 		t.Errorf("the confirmed file holds %d bytes, not the image", len(got))
 	}
-	if got, _ := os.ReadFile(other); string(got) != "keep me" {
+	if got := testenv.ReadFile(t, other); string(got) != "keep me" {
 		t.Errorf("the link's new target was written: %q", got)
 	}
 }
@@ -175,7 +177,7 @@ func TestWriteRefusesAnotherCard(t *testing.T) {
 	if !errors.Is(err, ErrChanged) || !strings.Contains(err.Error(), "model was Samsung Portable SSD T5 when checked and is Samsung Another Card now") {
 		t.Fatalf("err = %v, want ErrChanged naming the model", err)
 	}
-	if got, _ := os.ReadFile(dev); len(got) != 0 {
+	if got := testenv.ReadFile(t, dev); len(got) != 0 {
 		t.Errorf("%d bytes written to a changed device", len(got))
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/wispboot/wisp/internal/testenv"
 )
 
 var errDisk = errors.New("injected read error")
@@ -85,7 +87,7 @@ func TestWriteFailureLeavesNothing(t *testing.T) {
 				t.Fatalf("Write: got %v, want an error wrapping %v", err, tc.want)
 			}
 			t.Log(err)
-			if b, _ := os.ReadFile(img); string(b) != "the previous image" {
+			if b := testenv.ReadFile(t, img); string(b) != "the previous image" {
 				t.Errorf("%s: got %d bytes, want the previous content", img, len(b))
 			}
 			if ents, _ := os.ReadDir(dir); len(ents) != 1 {

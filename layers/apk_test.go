@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/wispboot/wisp/internal/fixture"
+	"github.com/wispboot/wisp/internal/testenv"
 )
 
 const rpiKernel = "6.6.51-0-rpi"
@@ -135,8 +136,8 @@ func keys(m map[string]string) []string {
 func TestFirmwareFromDir(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "overlays"), 0o755)
-	os.WriteFile(filepath.Join(dir, "start4.elf"), []byte("gpu"), 0o644)
-	os.WriteFile(filepath.Join(dir, "overlays", "disable-bt.dtbo"), []byte("ovl"), 0o644)
+	testenv.WriteFile(t, filepath.Join(dir, "start4.elf"), []byte("gpu"), 0o644)
+	testenv.WriteFile(t, filepath.Join(dir, "overlays", "disable-bt.dtbo"), []byte("ovl"), 0o644)
 	fw, err := FirmwareFromDir(dir)
 	if err != nil {
 		t.Fatal(err)

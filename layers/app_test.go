@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"github.com/wispboot/wisp/config"
+	"github.com/wispboot/wisp/internal/testenv"
 )
 
 func readDir(dir string) ([]os.DirEntry, error) { return os.ReadDir(dir) }
@@ -17,7 +18,7 @@ func readDir(dir string) ([]os.DirEntry, error) { return os.ReadDir(dir) }
 // the source file's mtime changed in between, and compares digests.
 func TestLayersAreDeterministic(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "svc")
-	os.WriteFile(bin, []byte("\x7fELF pretend binary"), 0o700)
+	testenv.WriteFile(t, bin, []byte("\x7fELF pretend binary"), 0o700)
 	cfg := &config.Config{Version: config.Version, Hostname: "h", User: config.Nobody,
 		Exec: config.Exec{Path: "/app/svc", Args: []string{"svc"}}}
 	build := func() []mutate.Addendum {

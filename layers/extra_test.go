@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/wispboot/wisp/config"
+	"github.com/wispboot/wisp/internal/testenv"
 	"github.com/wispboot/wisp/limits"
 )
 
@@ -32,7 +33,7 @@ func tarFile(t *testing.T, entries ...tar.Header) string {
 	}
 	tw.Close()
 	f := filepath.Join(t.TempDir(), "layer.tar")
-	os.WriteFile(f, b.Bytes(), 0o644)
+	testenv.WriteFile(t, f, b.Bytes(), 0o644)
 	return f
 }
 
@@ -63,7 +64,7 @@ func TestExtraFromTar(t *testing.T) {
 		})
 	}
 	notTar := filepath.Join(t.TempDir(), "x.tar")
-	os.WriteFile(notTar, []byte("hello, not a tar"), 0o644)
+	testenv.WriteFile(t, notTar, []byte("hello, not a tar"), 0o644)
 	if _, err := ExtraFromTar(ctx, notTar, nil); err == nil || !strings.Contains(err.Error(), "not a tar file") {
 		t.Errorf("not a tar: %v", err)
 	}
@@ -72,7 +73,7 @@ func TestExtraFromTar(t *testing.T) {
 func TestExtraFromDir(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "etc", "app"), 0o755)
-	os.WriteFile(filepath.Join(dir, "etc", "app", "conf.yaml"), []byte("port: 80\n"), 0o640)
+	testenv.WriteFile(t, filepath.Join(dir, "etc", "app", "conf.yaml"), []byte("port: 80\n"), 0o640)
 	os.Symlink("app/conf.yaml", filepath.Join(dir, "etc", "conf.yaml"))
 	add, err := ExtraFromDir(ctx, dir, nil)
 	if err != nil {
@@ -148,13 +149,13 @@ func TestExtraPolicy(t *testing.T) {
 // TestExtraFromDirPolicy: a directory is held to the same rules.
 func TestExtraFromDirPolicy(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "su"), []byte("x"), 0o755)
+	testenv.WriteFile(t, filepath.Join(dir, "su"), []byte("x"), 0o755)
 	os.Chmod(filepath.Join(dir, "su"), os.ModeSetuid|0o755)
 	if _, err := ExtraFromDir(ctx, dir, nil); !errors.Is(err, ErrNotAllowed) || !strings.Contains(err.Error(), "su is setuid") {
 		t.Errorf("setuid file: err = %v", err)
 	}
 	dir = t.TempDir()
-	os.WriteFile(filepath.Join(dir, "init"), []byte("x"), 0o755)
+	testenv.WriteFile(t, filepath.Join(dir, "init"), []byte("x"), 0o755)
 	if _, err := ExtraFromDir(ctx, dir, nil); !errors.Is(err, ErrNotAllowed) {
 		t.Errorf("an init: err = %v", err)
 	}
@@ -175,7 +176,7 @@ func TestExtraBudget(t *testing.T) {
 
 func TestCACerts(t *testing.T) {
 	pem := filepath.Join(t.TempDir(), "ca.pem")
-	os.WriteFile(pem, []byte("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"), 0o644)
+	testenv.WriteFile(t, pem, []byte("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"), 0o644)
 	add, err := CACerts(pem)
 	if err != nil {
 		t.Fatal(err)
@@ -184,7 +185,7 @@ func TestCACerts(t *testing.T) {
 		t.Error("the bundle is not at /etc/ssl/certs/ca-certificates.crt")
 	}
 	notPEM := filepath.Join(t.TempDir(), "x")
-	os.WriteFile(notPEM, []byte("nope"), 0o644)
+	testenv.WriteFile(t, notPEM, []byte("nope"), 0o644)
 	if _, err := CACerts(notPEM); err == nil {
 		t.Error("a file without certificates was accepted")
 	}

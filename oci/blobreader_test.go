@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/wispboot/wisp/internal/testenv"
 )
 
 // storedBlob writes content as a blob and returns its digest.
@@ -67,7 +69,7 @@ func TestBlobStream(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, _ := os.ReadFile(out)
+			got := testenv.ReadFile(t, out)
 			if !bytes.Equal(got, content) {
 				t.Errorf("copied %d bytes, not the blob's %d", len(got), len(content))
 			}

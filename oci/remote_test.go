@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -140,7 +141,7 @@ func TestRegistryErrors(t *testing.T) {
 		{"no credentials", authHost + "/x:1", NewRemote(), ErrUnauthorized, "Docker config"},
 		{"denied", authHost + "/denied/x:1", NewRemote(), ErrDenied, "HTTP 403"},
 		{"connection refused", closed + "/x:1", NewRemote(), ErrUnreachable, "connection refused"},
-		{"host does not resolve", "registry.invalid/x:1", NewRemote(), ErrUnreachable, "does not resolve"},
+		{"host does not resolve", "registry.invalid/x:1", NewRemote(WithTransport(noSuchHost{})), ErrUnreachable, "does not resolve"},
 		{"plain HTTP to another machine", "10.11.12.13:5000/x:1", NewRemote(WithTransport(httpsFails{})), ErrPlainHTTP, "--insecure"},
 		{"blob that does not match its digest", corrupt + "/x:1", NewRemote(), ErrCorrupt, corrupt + "/x:1"},
 	} {
@@ -155,6 +156,14 @@ func TestRegistryErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// noSuchHost stands in for a resolver that knows no such name (the test
+// asks no real one).
+type noSuchHost struct{}
+
+func (noSuchHost) RoundTrip(r *http.Request) (*http.Response, error) {
+	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: r.URL.Hostname(), IsNotFound: true}}
 }
 
 // httpsFails stands in for a network where the registry does not speak

@@ -13,6 +13,7 @@ import (
 
 	"github.com/wispboot/wisp/initbin"
 	"github.com/wispboot/wisp/internal/fixture"
+	"github.com/wispboot/wisp/internal/registrytest"
 	"github.com/wispboot/wisp/internal/testenv"
 )
 
@@ -69,20 +70,25 @@ func TestBadInput(t *testing.T) {
 	dynamic := fixture.GoBinary(t, "svc-pie", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"}, "-buildmode=pie")
 	dir := t.TempDir()
 	text := filepath.Join(dir, "svc.sh")
-	os.WriteFile(text, []byte("#!/bin/sh\necho hi\n"), 0o755)
+	testenv.WriteFile(t, text, []byte("#!/bin/sh\necho hi\n"), 0o755)
 	notKernel := filepath.Join(dir, "hello.deb")
-	os.WriteFile(notKernel, fixture.Deb{Package: "hello", Files: map[string][]byte{"./usr/bin/hello": []byte("x")}}.Bytes(), 0o644)
+	testenv.WriteFile(t, notKernel, fixture.Deb{Package: "hello", Files: map[string][]byte{"./usr/bin/hello": []byte("x")}}.Bytes(), 0o644)
 	kernel := fixture.KernelDeb("6.1.0-99-amd64").Bytes()
 	truncated := filepath.Join(dir, "truncated.deb")
-	os.WriteFile(truncated, kernel[:len(kernel)/2], 0o644)
+	testenv.WriteFile(t, truncated, kernel[:len(kernel)/2], 0o644)
 	aFile := filepath.Join(dir, "a-file")
-	os.WriteFile(aFile, nil, 0o644)
+	testenv.WriteFile(t, aFile, nil, 0o644)
 	out := filepath.Join(t.TempDir(), "out")
 	hostile := filepath.Join(dir, "hostile.tar")
-	os.WriteFile(hostile, hostileTar(), 0o644)
+	testenv.WriteFile(t, hostile, hostileTar(), 0o644)
 	badFile := filepath.Join(dir, "wisp.json")
-	os.WriteFile(badFile, []byte(`{"target": "qemu-amd64", "ipp": ["10.0.2.15/24"]}`), 0o644)
+	testenv.WriteFile(t, badFile, []byte(`{"target": "qemu-amd64", "ipp": ["10.0.2.15/24"]}`), 0o644)
 
+	// A board whose default base is on a loopback port nothing listens
+	// on: the test never depends on a host outside this machine.
+	unreachableBase := filepath.Join(dir, "my-qemu.json")
+	testenv.WriteFile(t, unreachableBase, []byte(`{"name":"my-qemu","platform":{"os":"linux","architecture":"amd64"},"pageSize":4096,
+		"kernel":{"file":"vmlinux","format":"elf"},"base":"`+registrytest.ClosedAddr(t)+`/base:1","qemu":{"machine":"q35","memoryMiB":256}}`), 0o644)
 	build := func(extra ...string) []string {
 		return append([]string{"--cache", cache, "build", "--target", "qemu-amd64", "--out", out}, extra...)
 	}
@@ -110,7 +116,7 @@ func TestBadInput(t *testing.T) {
 		{"missing wisp.json", build("-f", "/nonexistent/wisp.json"), "-f: open /nonexistent/wisp.json"},
 		{"bad env", build("--binary", good, "--env", "NOEQUALS"), `--env "NOEQUALS" is not K=V`},
 		{"no base in the store", build("--binary", good, "--pull", "never"), "no base for qemu-amd64 in the local store"},
-		{"no base, default base unreachable", build("--binary", good), "import one with `wisp base import"},
+		{"no base, default base unreachable", []string{"--cache", cache, "build", "--target", unreachableBase, "--binary", good, "--out", out}, "import one with `wisp base import"},
 		{"out not writable", []string{"--cache", cache, "build", "--target", "qemu-amd64", "--binary", good, "--out", filepath.Join(aFile, "out")}, "output directory"},
 		{"unknown flag", []string{"build", "--bogus"}, "unknown flag: --bogus (see wisp build --help)"},
 		{"not a kernel package", []string{"--cache", cache, "base", "import", "--target", "qemu-amd64", "--kernel-deb", notKernel}, "not a Linux kernel image package: the package is hello"},
@@ -170,7 +176,7 @@ func TestRootWarning(t *testing.T) {
 	}
 	cache := t.TempDir()
 	deb := filepath.Join(t.TempDir(), "kernel.deb")
-	os.WriteFile(deb, fixture.KernelDeb("6.1.0-99-amd64").Bytes(), 0o644)
+	testenv.WriteFile(t, deb, fixture.KernelDeb("6.1.0-99-amd64").Bytes(), 0o644)
 	ctx := context.Background()
 	if r := wisp(ctx, "--cache", cache, "base", "import", "--target", "qemu-amd64", "--kernel-deb", deb); r.code != 0 {
 		t.Fatalf("import: %+v", r)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/wispboot/wisp/internal/registrytest"
+	"github.com/wispboot/wisp/internal/testenv"
 )
 
 // report is what testdata/reporter answers.
@@ -144,9 +145,9 @@ func TestBootConfigured(t *testing.T) {
 	ntpPort := sntpServer(t, ntpTime)
 	layer := t.TempDir()
 	os.MkdirAll(filepath.Join(layer, "srv"), 0o755)
-	os.WriteFile(filepath.Join(layer, "srv", "data.txt"), []byte("from an extra layer\n"), 0o644)
+	testenv.WriteFile(t, filepath.Join(layer, "srv", "data.txt"), []byte("from an extra layer\n"), 0o644)
 	pem := filepath.Join(t.TempDir(), "ca.pem")
-	os.WriteFile(pem, []byte("-----BEGIN CERTIFICATE-----\nTUlJQg==\n-----END CERTIFICATE-----\n"), 0o644)
+	testenv.WriteFile(t, pem, []byte("-----BEGIN CERTIFICATE-----\nTUlJQg==\n-----END CERTIFICATE-----\n"), 0o644)
 
 	b := bootReporter(t, "--dhcp", "--hostname", "conf-test", "--dns", "1.1.1.1", "--search", "example.internal",
 		"--env", "GREETING=hi", "--arg", "-addr", "--arg", ":8080", "--user", "1000:1000", "--cap", "CAP_NET_BIND_SERVICE",

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,13 +27,13 @@ func piImage(t *testing.T) (cache, img string) {
 	dir := t.TempDir()
 	kernel := filepath.Join(dir, "kernel.deb")
 	firmware := filepath.Join(dir, "firmware.deb")
-	os.WriteFile(kernel, fixture.ArmKernelDeb("6.1.0-99-arm64").Bytes(), 0o644)
-	os.WriteFile(firmware, fixture.RaspiFirmwareDeb().Bytes(), 0o644)
+	testenv.WriteFile(t, kernel, fixture.ArmKernelDeb("6.1.0-99-arm64").Bytes(), 0o644)
+	testenv.WriteFile(t, firmware, fixture.RaspiFirmwareDeb().Bytes(), 0o644)
 	if r := wisp(ctx, "--cache", cache, "base", "import", "--target", "pi4", "--kernel-deb", kernel, "--firmware-deb", firmware); r.code != 0 {
 		t.Fatalf("import: %+v", r)
 	}
 	bin := filepath.Join(dir, "svc")
-	os.WriteFile(bin, fixture.TinyELF("arm64"), 0o755)
+	testenv.WriteFile(t, bin, fixture.TinyELF("arm64"), 0o755)
 	out := filepath.Join(dir, "out")
 	r := wisp(ctx, "--cache", cache, "build", "--target", "pi4", "--binary", bin, "--out", out, "--json")
 	if r.code != 0 {
@@ -52,7 +51,7 @@ func piImage(t *testing.T) (cache, img string) {
 	if len(f) != 1 || f[0].Name != "pi4.img" || f[0].Path != filepath.Join(out, "pi4.img") {
 		t.Fatalf("build --json files = %+v", f)
 	}
-	b, _ := os.ReadFile(f[0].Path)
+	b := testenv.ReadFile(t, f[0].Path)
 	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != f[0].SHA256 {
 		t.Errorf("--json sha256 %s, the file's %x", f[0].SHA256, sum)
 	}
@@ -61,19 +60,19 @@ func piImage(t *testing.T) (cache, img string) {
 
 func TestFlash(t *testing.T) {
 	_, img := piImage(t)
-	want, _ := os.ReadFile(img)
+	want := testenv.ReadFile(t, img)
 	ctx := context.Background()
 
 	card := filepath.Join(t.TempDir(), "card")
-	os.WriteFile(card, bytes.Repeat([]byte{0xee}, 1<<20), 0o644)
+	testenv.WriteFile(t, card, bytes.Repeat([]byte{0xee}, 1<<20), 0o644)
 	r := wisp(ctx, "flash", img, card, "--yes")
-	got, _ := os.ReadFile(card)
+	got := testenv.ReadFile(t, card)
 	if r.code != 0 || !bytes.Equal(got, want) || !strings.Contains(r.stdout, "wrote and verified") {
 		t.Fatalf("flash --yes: %+v; card holds the image: %v", r, bytes.Equal(got, want))
 	}
 
 	untouched := filepath.Join(t.TempDir(), "card")
-	os.WriteFile(untouched, []byte("keep me"), 0o644)
+	testenv.WriteFile(t, untouched, []byte("keep me"), 0o644)
 	var out, errb syncBuffer
 	root, g := newRoot()
 	g.progress = &progress{w: &errb}
@@ -84,7 +83,7 @@ func TestFlash(t *testing.T) {
 	if err := root.ExecuteContext(ctx); err == nil || !strings.Contains(err.Error(), "not written") {
 		t.Errorf("answering n: err = %v", err)
 	}
-	if b, _ := os.ReadFile(untouched); string(b) != "keep me" {
+	if b := testenv.ReadFile(t, untouched); string(b) != "keep me" {
 		t.Error("the target was written after the answer n")
 	}
 	if !strings.Contains(errb.String(), "This erases it. [y/N]") {

@@ -191,9 +191,9 @@ func TestBootRaspi3bImage(t *testing.T) {
 		t.Fatalf("build: %+v", r)
 	}
 	img := filepath.Join(out, "raspi3b.img")
-	b, _ := os.ReadFile(img)
+	b := testenv.ReadFile(t, img)
 	part := filepath.Join(t.TempDir(), "boot.part")
-	os.WriteFile(part, b[1<<20:], 0o644)
+	testenv.WriteFile(t, part, b[1<<20:], 0o644)
 	if o, err := exec.Command(fsck, "-n", part).CombinedOutput(); err != nil {
 		t.Fatalf("fsck.fat -n: %v\n%s", err, o)
 	}
@@ -203,7 +203,7 @@ func TestBootRaspi3bImage(t *testing.T) {
 			t.Fatalf("mcopy %s: %v\n%s", n, err, o)
 		}
 	}
-	cmdline, _ := os.ReadFile(filepath.Join(files, "cmdline.txt"))
+	cmdline := testenv.ReadFile(t, filepath.Join(files, "cmdline.txt"))
 	if !strings.HasPrefix(string(cmdline), "console=ttyS1,115200") {
 		t.Errorf("cmdline.txt = %q", cmdline)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/wispboot/wisp/build"
 	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/internal/registrytest"
+	"github.com/wispboot/wisp/internal/testenv"
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/oci"
 )
@@ -215,7 +216,7 @@ func pulledCases() []hostileCase {
 			want: "init is outside boot/, where a board base's firmware and kernel layers keep everything"},
 		{input: inPulled, name: "init image whose layer brings more than /init",
 			args: func(c *hctx) []string {
-				initBin, _ := os.ReadFile(c.env.svc)
+				initBin := testenv.ReadFile(c.t, c.env.svc)
 				img, _ := build.Compose(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{Labels: map[string]string{layers.LabelKind: build.KindInit}},
 					role(fileLayer(layers.Bytes("init", 0o755, initBin), layers.Bytes("lib/modules/x.ko", 0o644, []byte("x"))), layers.RoleInit))
 				return c.build(c.env.svc, "--init", c.push("fat-init/init", img))
@@ -501,7 +502,7 @@ func extraCases() []hostileCase {
 			args: func(c *hctx) []string {
 				dir := filepath.Join(c.dir, "layer")
 				os.MkdirAll(filepath.Join(dir, "bin"), 0o755)
-				os.WriteFile(filepath.Join(dir, "bin", "su"), []byte("x"), 0o755)
+				testenv.WriteFile(c.t, filepath.Join(dir, "bin", "su"), []byte("x"), 0o755)
 				os.Chmod(filepath.Join(dir, "bin", "su"), os.ModeSetuid|0o777)
 				return c.build(c.env.svc, "--layer", dir)
 			},
@@ -669,10 +670,10 @@ func flashCases() []hostileCase {
 			},
 			result: "the device opened before the question is written; the link's new target is untouched",
 			check: func(c *hctx, r proc) {
-				if got, _ := os.ReadFile(filepath.Join(c.dir, "other.raw")); string(got) != "keep" {
+				if got := testenv.ReadFile(c.t, filepath.Join(c.dir, "other.raw")); string(got) != "keep" {
 					c.t.Errorf("the swapped-in target was written")
 				}
-				if got, _ := os.ReadFile(filepath.Join(c.dir, "confirmed.raw")); len(got) != 1<<20 {
+				if got := testenv.ReadFile(c.t, filepath.Join(c.dir, "confirmed.raw")); len(got) != 1<<20 {
 					c.t.Errorf("the confirmed target holds %d bytes", len(got))
 				}
 			}},

@@ -247,6 +247,7 @@ func (c *hctx) run(hc hostileCase, args []string) proc {
 func child(t *testing.T, pid int) *os.Process {
 	t.Helper()
 	for i := 0; i < 500; i++ {
+		// Until time has forked, the list is empty (or, if it ended, gone).
 		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
 		if f := strings.Fields(string(b)); len(f) > 0 {
 			n, _ := strconv.Atoi(f[0])

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wispboot/wisp/internal/cleanup"
+	"github.com/wispboot/wisp/internal/testenv"
 )
 
 // interruptChild makes the test binary, run again by TestSecondInterrupt,
@@ -25,7 +26,7 @@ func TestSecondInterrupt(t *testing.T) {
 		_, stop := interruptible(t.Context(), os.Stderr)
 		defer stop()
 		tmp := filepath.Join(dir, ".kernel-123")
-		os.WriteFile(tmp, []byte("half a kernel"), 0o644)
+		testenv.WriteFile(t, tmp, []byte("half a kernel"), 0o644)
 		cleanup.Add(tmp)
 		select {} // a phase that never looks at its context
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -103,7 +104,7 @@ func TestRegistryRoundTrip(t *testing.T) {
 		t.Fatalf("inspect: %+v (%v)", r, err)
 	}
 	if d.Kind != "appliance" || d.Board != "qemu-amd64" || d.Base != built.Base || d.Binary != built.Binary ||
-		d.Entrypoint[0] != "/app/helloworld" || len(d.Layers) != 5 || d.Env[1] != "KO_DATA_PATH=/var/run/ko" {
+		!slices.Equal(d.Entrypoint, []string{"/app/helloworld"}) || len(d.Layers) != 5 || len(d.Env) < 2 || d.Env[1] != "KO_DATA_PATH=/var/run/ko" {
 		t.Errorf("inspect = %+v", d)
 	}
 
@@ -118,7 +119,7 @@ func TestRegistryRoundTrip(t *testing.T) {
 		t.Fatalf("export: %+v (%v)", r, err)
 	}
 	for _, f := range exp.Artifacts.Files {
-		b, _ := os.ReadFile(f.Path)
+		b := testenv.ReadFile(t, f.Path)
 		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != f.SHA256 {
 			t.Errorf("export says %s has sha256 %s, the file has %x", f.Name, f.SHA256, sum)
 		}
@@ -150,7 +151,7 @@ func TestRegistryAuth(t *testing.T) {
 	ctx := context.Background()
 	cache := t.TempDir()
 	deb := filepath.Join(t.TempDir(), "kernel.deb")
-	os.WriteFile(deb, fixture.KernelDeb("6.1.0-99-amd64").Bytes(), 0o644)
+	testenv.WriteFile(t, deb, fixture.KernelDeb("6.1.0-99-amd64").Bytes(), 0o644)
 	if r := wisp(ctx, "--cache", cache, "base", "import", "--target", "qemu-amd64", "--kernel-deb", deb); r.code != 0 {
 		t.Fatalf("import: %+v", r)
 	}
@@ -219,7 +220,7 @@ func TestInitPush(t *testing.T) {
 	}
 	cache := t.TempDir()
 	deb := filepath.Join(t.TempDir(), "kernel.deb")
-	os.WriteFile(deb, fixture.KernelDeb("6.1.0-99-amd64").Bytes(), 0o644)
+	testenv.WriteFile(t, deb, fixture.KernelDeb("6.1.0-99-amd64").Bytes(), 0o644)
 	if r := wisp(ctx, "--cache", cache, "base", "import", "--target", "qemu-amd64", "--kernel-deb", deb); r.code != 0 {
 		t.Fatalf("import: %+v", r)
 	}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/spf13/pflag"
+
+	"github.com/wispboot/wisp/internal/testenv"
 )
 
 const schemaFile = "../../docs/wisp.schema.json"
@@ -88,7 +90,7 @@ func TestExamplesValidate(t *testing.T) {
 	}
 	for _, ex := range examples {
 		t.Run(filepath.Base(ex), func(t *testing.T) {
-			b, _ := os.ReadFile(ex)
+			b := testenv.ReadFile(t, ex)
 			if err := validate(t, s, b); err != nil {
 				t.Errorf("schema: %v", err)
 			}
@@ -110,7 +112,7 @@ func TestWispFileRejects(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f := filepath.Join(t.TempDir(), "wisp.json")
-			os.WriteFile(f, []byte(tt.doc), 0o644)
+			testenv.WriteFile(t, f, []byte(tt.doc), 0o644)
 			_, err := readWispFile(f)
 			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), f) {
 				t.Errorf("err = %v, want %q naming the file", err, tt.want)
@@ -128,7 +130,7 @@ func TestWispFilePrecedence(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "conf", "wisp.json")
 	os.MkdirAll(filepath.Dir(file), 0o755)
-	os.WriteFile(file, []byte(`{
+	testenv.WriteFile(t, file, []byte(`{
 		"target": "qemu-amd64", "binary": "bin/svc", "hostname": "from-file", "dhcp": true,
 		"dns": ["10.0.2.3", "1.1.1.1"], "env": {"B": "2", "A": "1"}, "layers": ["extra", "ghcr.io/org/tz:1"],
 		"caCerts": true, "sysctls": {"net.core.somaxconn": "1024"}, "forward": ["8080:80"]
@@ -167,7 +169,7 @@ func TestWispFilePrecedence(t *testing.T) {
 // security, or reach files outside its directory.
 func TestWispFileConfined(t *testing.T) {
 	outside := t.TempDir()
-	os.WriteFile(filepath.Join(outside, "secret.pem"), []byte("-----BEGIN CERTIFICATE-----"), 0o600)
+	testenv.WriteFile(t, filepath.Join(outside, "secret.pem"), []byte("-----BEGIN CERTIFICATE-----"), 0o600)
 	for _, tt := range []struct {
 		name, doc, want string
 	}{
@@ -188,9 +190,9 @@ func TestWispFileConfined(t *testing.T) {
 			os.Symlink(filepath.Join(outside, "secret.pem"), filepath.Join(dir, "link"))
 			os.Symlink(outside, filepath.Join(dir, "outlink"))
 			os.Symlink(outside, filepath.Join(dir, "dirlink"))
-			os.WriteFile(filepath.Join(dir, "board.json"), []byte(`{}`), 0o644)
+			testenv.WriteFile(t, filepath.Join(dir, "board.json"), []byte(`{}`), 0o644)
 			file := filepath.Join(dir, "wisp.json")
-			os.WriteFile(file, []byte(tt.doc), 0o644)
+			testenv.WriteFile(t, file, []byte(tt.doc), 0o644)
 			fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
 			(&buildFlags{}).register(fs)
 			fs.StringArray("qemu-arg", nil, "")
@@ -208,7 +210,7 @@ func TestWispFileConfined(t *testing.T) {
 func TestWispFileCommandLineWins(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "wisp.json")
-	os.WriteFile(file, []byte(`{"binary":"/etc/shadow","target":"x.json"}`), 0o644)
+	testenv.WriteFile(t, file, []byte(`{"binary":"/etc/shadow","target":"x.json"}`), 0o644)
 	f := &buildFlags{}
 	fs := pflag.NewFlagSet("build", pflag.ContinueOnError)
 	f.register(fs)
@@ -229,7 +231,7 @@ func TestWispFileCommandLineWins(t *testing.T) {
 func FuzzWispFile(f *testing.F) {
 	examples, _ := filepath.Glob("../../docs/examples/*.json")
 	for _, ex := range examples {
-		b, _ := os.ReadFile(ex)
+		b := testenv.ReadFile(f, ex)
 		f.Add(b)
 	}
 	f.Add([]byte(`{"qemuArgs":["-x"],"target":"../b.json"}`))
@@ -248,4 +250,37 @@ func FuzzWispFile(f *testing.F) {
 			_ = strs(v)
 		}
 	})
+}
+
+// TestSchemaAndWispAgree: the schema and wisp take the same documents —
+// one with every key set to a valid value is taken by both (the rejects
+// table checks that what wisp refuses the schema refuses too).
+func TestSchemaAndWispAgree(t *testing.T) {
+	every := map[string]any{
+		"target": "qemu-amd64", "binary": "bin/svc", "binaryPath": "/usr/bin/svc", "base": "ghcr.io/org/base:1",
+		"init": "ghcr.io/org/init:1", "tag": "svc:1", "out": "out", "push": "ghcr.io/org/svc-appliance:1", "pull": "always",
+		"hostname": "svc", "dhcp": false, "ip": []string{"10.0.2.15/24"}, "gateway": []string{"10.0.2.2"},
+		"dns": []string{"10.0.2.3"}, "search": []string{"example.org"}, "ntp": []string{"pool.ntp.org"},
+		"user": "1000:1000", "capabilities": []string{"CAP_NET_BIND_SERVICE"}, "args": []string{"-v"},
+		"env": map[string]string{"A": "1"}, "sysctls": map[string]string{"net.core.somaxconn": "1024"},
+		"cmdlineAppend": "loglevel=4", "tmpSize": "64m", "tmpExec": true, "layers": []string{"tz.tar"},
+		"caCerts": true, "forward": []string{"8080:80"}, "accel": "tcg", "timeout": "60s",
+	}
+	for k := range fileFlags {
+		if _, ok := every[k]; !ok {
+			t.Errorf("key %s has no sample here: add one", k)
+		}
+	}
+	doc, err := json.Marshal(every)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := validate(t, compileSchema(t), doc); err != nil {
+		t.Errorf("the schema refuses a document wisp takes: %v", err)
+	}
+	f := filepath.Join(t.TempDir(), "wisp.json")
+	testenv.WriteFile(t, f, doc, 0o644)
+	if _, err := readWispFile(f); err != nil {
+		t.Errorf("wisp refuses a document of every key: %v", err)
+	}
 }

@@ -30,3 +30,22 @@ func Tool(t testing.TB, name, pkg string) string {
 	}
 	return p
 }
+
+// ReadFile returns a file's content, failing the test if it cannot be
+// read: a test that compares two missing files must not pass.
+func ReadFile(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// WriteFile writes a file, failing the test if it cannot.
+func WriteFile(t testing.TB, name string, b []byte, perm os.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(name, b, perm); err != nil {
+		t.Fatal(err)
+	}
+}
