@@ -13,6 +13,7 @@ import (
 
 	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/internal/ctxio"
+	"github.com/wispboot/wisp/internal/epoch"
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/oci"
 )
@@ -160,13 +161,13 @@ func compose(p *boards.Profile, labels map[string]string, c v1.Config, adds ...m
 }
 
 // Compose stacks layers into an OCI image (OCI media types) for a
-// platform, created at layers.Epoch(): how every wisp image is made.
+// platform, created at epoch.Time(): how every wisp image is made.
 func Compose(p v1.Platform, c v1.Config, adds ...mutate.Addendum) (v1.Image, error) {
 	cfg := &v1.ConfigFile{
 		Architecture: p.Architecture,
 		OS:           p.OS,
 		Variant:      p.Variant,
-		Created:      v1.Time{Time: layers.Epoch()},
+		Created:      v1.Time{Time: epoch.Time()},
 		Config:       c,
 		RootFS:       v1.RootFS{Type: "layers"},
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/config"
 	"github.com/wispboot/wisp/elfcheck"
+	"github.com/wispboot/wisp/internal/epoch"
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/limits"
 	"github.com/wispboot/wisp/oci"
@@ -334,8 +335,8 @@ func appConfig(req Request, bin *binary, dest string, load []string) (*config.Co
 // rebuilds on one day are identical, and certificates issued before the
 // build are valid on boards without a real-time clock.
 func ClockFloor() int64 {
-	if os.Getenv("SOURCE_DATE_EPOCH") != "" {
-		return layers.Epoch().Unix()
+	if t, ok := epoch.Set(); ok {
+		return t.Unix()
 	}
 	return time.Now().UTC().Truncate(24 * time.Hour).Unix()
 }
@@ -409,7 +410,7 @@ func baseLayers(base v1.Image, ref string) ([]mutate.Addendum, v1.Layer, error) 
 		switch layers.Role(d.Annotations[layers.AnnotationRole]) {
 		case layers.RoleFirmware, layers.RoleKernel:
 			keep = append(keep, mutate.Addendum{Layer: ls[i], Annotations: d.Annotations, History: v1.History{
-				Created: v1.Time{Time: layers.Epoch()}, CreatedBy: "wisp: from base " + d.Annotations[layers.AnnotationRole]}})
+				Created: v1.Time{Time: epoch.Time()}, CreatedBy: "wisp: from base " + d.Annotations[layers.AnnotationRole]}})
 		case layers.RoleModules:
 			modules = ls[i]
 		}

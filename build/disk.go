@@ -14,7 +14,7 @@ import (
 
 	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/image"
-	"github.com/wispboot/wisp/layers"
+	"github.com/wispboot/wisp/internal/epoch"
 	"github.com/wispboot/wisp/oci"
 )
 
@@ -142,7 +142,7 @@ func stageDisk(ctx context.Context, app *appliance, p *boards.Profile, dir strin
 		return nil, err
 	}
 	out, written := filepath.Join(dir, ImageFile(p)), filepath.Join(work, ImageFile(p))
-	st, err := image.Write(written, os.DirFS(stage), image.WithTime(layers.Epoch()), image.WithMaxSize(int64(p.Disk.BootPartitionMiB)<<20),
+	st, err := image.Write(written, os.DirFS(stage), image.WithTime(epoch.Time()), image.WithMaxSize(int64(p.Disk.BootPartitionMiB)<<20),
 		image.WithDigests(digests))
 	if err != nil {
 		return nil, fmt.Errorf("board %s: %w", p.Name, err)

@@ -16,6 +16,7 @@ import (
 	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/elfcheck"
 	"github.com/wispboot/wisp/initbin"
+	"github.com/wispboot/wisp/internal/epoch"
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/limits"
 )
@@ -71,7 +72,7 @@ func roleLayer(img v1.Image, role layers.Role) (mutate.Addendum, error) {
 	for i, d := range m.Layers {
 		if layers.Role(d.Annotations[layers.AnnotationRole]) == role {
 			return mutate.Addendum{Layer: ls[i], Annotations: d.Annotations, History: v1.History{
-				Created: v1.Time{Time: layers.Epoch()}, CreatedBy: "wisp: " + string(role) + " from an image"}}, nil
+				Created: v1.Time{Time: epoch.Time()}, CreatedBy: "wisp: " + string(role) + " from an image"}}, nil
 		}
 	}
 	return mutate.Addendum{}, fmt.Errorf("the image has no layer annotated %s=%s", layers.AnnotationRole, role)

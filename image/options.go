@@ -2,10 +2,10 @@ package image
 
 import (
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wispboot/wisp/internal/epoch"
 )
 
 // DefaultLabel is the volume label of a boot partition.
@@ -31,7 +31,8 @@ type options struct {
 // WithTime sets the time stamped on every directory entry. FAT cannot
 // represent times before 1980-01-01 or after 2107-12-31, so t is clamped
 // to that range, and its seconds are rounded down to an even number. The
-// default is SOURCE_DATE_EPOCH if set, else 1980-01-01 00:00:00.
+// default is epoch.Time() (SOURCE_DATE_EPOCH, else 1970, which becomes
+// 1980-01-01 00:00:00).
 func WithTime(t time.Time) Option {
 	return func(o *options) { o.time = t }
 }
@@ -59,7 +60,7 @@ func WithDigests(d map[string][]byte) Option {
 }
 
 func newOptions(opts []Option) (*options, error) {
-	o := &options{time: sourceDateEpoch(), label: DefaultLabel}
+	o := &options{time: epoch.Time(), label: DefaultLabel}
 	for _, opt := range opts {
 		opt(o)
 	}
@@ -71,16 +72,6 @@ func newOptions(opts []Option) (*options, error) {
 	}
 	o.time = fatTime(o.time)
 	return o, nil
-}
-
-// sourceDateEpoch reads SOURCE_DATE_EPOCH
-// (https://reproducible-builds.org/specs/source-date-epoch/); unset or
-// malformed, it is FAT's epoch.
-func sourceDateEpoch() time.Time {
-	if n, err := strconv.ParseInt(os.Getenv("SOURCE_DATE_EPOCH"), 10, 64); err == nil {
-		return time.Unix(n, 0)
-	}
-	return fatEpoch
 }
 
 // fatTime clamps t to what a FAT directory entry can hold, in UTC.

@@ -64,7 +64,8 @@ func TestFATTime(t *testing.T) {
 	}
 }
 
-func TestSourceDateEpoch(t *testing.T) {
+// TestDefaultTime: an image is dated epoch.Time(), clamped to FAT's range.
+func TestDefaultTime(t *testing.T) {
 	for _, tc := range []struct {
 		env  string
 		want time.Time
@@ -74,8 +75,12 @@ func TestSourceDateEpoch(t *testing.T) {
 		{"1700000000", time.Unix(1700000000, 0)},
 	} {
 		t.Setenv("SOURCE_DATE_EPOCH", tc.env)
-		if got := sourceDateEpoch(); !got.Equal(tc.want) {
-			t.Errorf("SOURCE_DATE_EPOCH=%q: got %v, want %v", tc.env, got, tc.want)
+		o, err := newOptions(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !o.time.Equal(tc.want) {
+			t.Errorf("SOURCE_DATE_EPOCH=%q: got %v, want %v", tc.env, o.time, tc.want)
 		}
 	}
 }

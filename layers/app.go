@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"github.com/wispboot/wisp/config"
+	"github.com/wispboot/wisp/internal/epoch"
 	"github.com/wispboot/wisp/limits"
 )
 
@@ -66,7 +67,7 @@ func roleAddendum(r Role, what string, l v1.Layer) mutate.Addendum {
 	return mutate.Addendum{
 		Layer:       l,
 		Annotations: annotations(r),
-		History:     v1.History{Created: v1.Time{Time: Epoch()}, CreatedBy: "wisp: " + path.Clean(what)},
+		History:     v1.History{Created: v1.Time{Time: epoch.Time()}, CreatedBy: "wisp: " + path.Clean(what)},
 	}
 }
 

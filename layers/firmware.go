@@ -14,6 +14,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
+	"github.com/wispboot/wisp/internal/epoch"
 	"github.com/wispboot/wisp/limits"
 )
 
@@ -148,7 +149,7 @@ func FirmwareFromDir(dir string) (*Firmware, error) {
 
 func firmwareAddendum(l v1.Layer, from string) mutate.Addendum {
 	return mutate.Addendum{Layer: l, Annotations: annotations(RoleFirmware),
-		History: v1.History{Created: v1.Time{Time: Epoch()}, CreatedBy: "wisp base import: firmware from " + from}}
+		History: v1.History{Created: v1.Time{Time: epoch.Time()}, CreatedBy: "wisp base import: firmware from " + from}}
 }
 
 // MissingFirmware returns the patterns (path.Match globs, like start*.elf)

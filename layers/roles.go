@@ -1,10 +1,6 @@
 package layers
 
-import (
-	"os"
-	"strconv"
-	"time"
-)
+import ()
 
 // Role is what a layer holds; it is recorded in the AnnotationRole
 // annotation of the layer's descriptor.
@@ -48,17 +44,6 @@ const (
 	KindBase      = "base"
 	KindAppliance = "appliance"
 )
-
-// Epoch is the time stamped on every entry and history record:
-// SOURCE_DATE_EPOCH if set to a number of seconds, else the Unix epoch.
-func Epoch() time.Time {
-	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return time.Unix(n, 0).UTC()
-		}
-	}
-	return time.Unix(0, 0).UTC()
-}
 
 func annotations(r Role) map[string]string {
 	return map[string]string{AnnotationRole: string(r)}

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/wispboot/wisp/internal/epoch"
 )
 
 // File is one entry of a layer built with Layer.
@@ -31,7 +33,7 @@ func Bytes(name string, mode fs.FileMode, b []byte) File {
 }
 
 // Layer makes a deterministic layer of files: sorted by path, parent
-// directories added (0755), owned by 0:0, dated Epoch().
+// directories added (0755), owned by 0:0, dated epoch.Time().
 func Layer(files []File, opts ...LayerOption) (v1.Layer, error) {
 	files, err := withParents(files)
 	if err != nil {
@@ -111,9 +113,9 @@ func copyFile(w io.Writer, f File) error {
 	return nil
 }
 
-// header is a normalized tar header for name: owner 0:0, dated Epoch().
+// header is a normalized tar header for name: owner 0:0, dated epoch.Time().
 func header(name string, mode fs.FileMode) *tar.Header {
-	h := &tar.Header{Name: name, Mode: int64(mode.Perm()), ModTime: Epoch(), Typeflag: tar.TypeReg}
+	h := &tar.Header{Name: name, Mode: int64(mode.Perm()), ModTime: epoch.Time(), Typeflag: tar.TypeReg}
 	if mode&fs.ModeSetuid != 0 {
 		h.Mode |= 0o4000
 	}

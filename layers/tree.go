@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"github.com/wispboot/wisp/internal/ctxio"
+	"github.com/wispboot/wisp/internal/epoch"
 	"github.com/wispboot/wisp/limits"
 )
 
@@ -320,6 +321,6 @@ func baseAddendum(r Role, l v1.Layer, what string) mutate.Addendum {
 	return mutate.Addendum{
 		Layer:       l,
 		Annotations: annotations(r),
-		History:     v1.History{Created: v1.Time{Time: Epoch()}, CreatedBy: "wisp base import: " + what},
+		History:     v1.History{Created: v1.Time{Time: epoch.Time()}, CreatedBy: "wisp base import: " + what},
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
-	"github.com/wispboot/wisp/layers"
+	"github.com/wispboot/wisp/internal/epoch"
 )
 
 // RefName is the annotation that names the one manifest of each layout's
@@ -40,7 +40,7 @@ var Layouts = []string{"app-arm64-only", "app-index", "app-ko", "base-qemu-amd64
 // Generate writes every layout to dir/<name>/, replacing what is there.
 // Times are the Unix epoch: SOURCE_DATE_EPOCH must be unset or 0.
 func Generate(dir string) error {
-	if e := layers.Epoch(); e.Unix() != 0 {
+	if e := epoch.Time(); e.Unix() != 0 {
 		return fmt.Errorf("SOURCE_DATE_EPOCH is %d: the layouts are dated 0; unset it", e.Unix())
 	}
 	tmp, err := os.MkdirTemp("", "registry-testdata-")

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/wispboot/wisp/build"
+	"github.com/wispboot/wisp/internal/epoch"
 	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/layers"
 )
@@ -110,7 +111,7 @@ func appendLayer(img v1.Image, createdBy string, files ...layers.File) (v1.Image
 	if err != nil {
 		return nil, err
 	}
-	return mutate.Append(img, mutate.Addendum{Layer: l, History: v1.History{Created: v1.Time{Time: layers.Epoch()}, CreatedBy: createdBy}})
+	return mutate.Append(img, mutate.Addendum{Layer: l, History: v1.History{Created: v1.Time{Time: epoch.Time()}, CreatedBy: createdBy}})
 }
 
 // compose is how wisp makes every image.

@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/wispboot/wisp/internal/cleanup"
+	"github.com/wispboot/wisp/internal/epoch"
 	"github.com/wispboot/wisp/limits"
 )
 
@@ -109,6 +110,10 @@ var reporting struct {
 // execute runs one command line and returns the exit status. Errors are
 // printed one line each, prefixed with "wisp: ".
 func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if err := epoch.Check(); err != nil {
+		fmt.Fprintln(stderr, "wisp: "+limits.Text(err.Error(), 4096))
+		return 1
+	}
 	root, g := newRoot()
 	g.progress = &progress{w: stderr}
 	root.SetArgs(args)
