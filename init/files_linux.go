@@ -11,7 +11,7 @@ import (
 // The init makes directories and reads and writes small files through
 // x/sys/unix rather than os.MkdirAll, os.ReadFile and os.WriteFile: those
 // call Stat, and an os.FileInfo keeps time.Time's formatting and time zone
-// loading in the binary, about 120 KB of its 2.2 MB.
+// loading in the binary, about 120 KB.
 
 // mkdirAll creates dir and its missing parents, mode 0755.
 func mkdirAll(dir string) error {

@@ -22,14 +22,12 @@ import (
 // same inputs.
 const Format = "tar, gzip level 2 (klauspost)"
 
-// level is the gzip level of wisp's own layers, with klauspost's gzip.
-// For the 8.4 MB test binary (Go benchmark, 10 runs): level 1 38 ms and
-// 5.03 MB, level 2 37 ms and 4.97 MB, level 3 46 ms and 4.87 MB, level 6
-// (the default) about 90 ms and 4.74 MB; the standard library's default
-// took 256 ms. The app layer is compressed on every build, and with the
-// artifacts written in parallel it is what a warm build waits for: warm
-// qemu-amd64 builds (15 alternating runs) took a median of 102 ms at
-// level 3 and 86 ms at level 2, for 2 % more bytes to push.
+// level is the gzip level of wisp's own layers, with klauspost's gzip:
+// the app layer is compressed on every build and is what a warm build
+// waits for, and level 2 was the fastest level that still compressed as
+// well as level 1, for a few % more bytes to push than the default
+// (measured by BenchmarkBinaryLayer; figures in docs/design.md, "Fast
+// paths"). Changing it changes Format.
 const level = 2
 
 // memLayer is a layer built from files. Its tar stream is made again

@@ -25,17 +25,13 @@ var version = "dev"
 
 // memoryLimit is the Go heap's soft limit unless GOMEMLIMIT says
 // otherwise. wisp streams, so its live heap is small, but garbage from
-// decompressing a kernel package piles up between collections: base
-// import peaked at 109 MB of RSS without a limit and 70 MB with this one,
-// in the same time. A larger live heap (a huge binary) only makes the
-// collector run more often; the runtime caps what that costs.
-//
-// Under the limit, the collector does not run at all unless GOGC says
-// otherwise: a build allocates a few tens of MB and exits, and with
-// GOGC=100 it went through five collections whose assists took a warm
-// qemu-amd64 build from a median of 76 to 96 ms (20 alternating runs).
-// Base import, which does reach the limit, took the same time and peak
-// RSS either way.
+// decompressing a kernel package piles up between collections; the limit
+// keeps base import's RSS down at no cost in time. Under the limit the
+// collector does not run at all unless GOGC says otherwise: a build
+// allocates a few tens of MB and exits, and collections (their assists)
+// were a fifth of a warm build. A larger live heap (a huge binary) only
+// makes the collector run more often. Figures: docs/design.md, "Fast
+// paths" ("A soft heap limit").
 const memoryLimit = 64 << 20
 
 func main() {
