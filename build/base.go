@@ -22,12 +22,13 @@ import (
 // version "latest" names the most recently imported one.
 func BaseTag(board, version string) string { return "base-" + board + ":" + version }
 
-// Imported describes a base stored by ImportDeb.
+// Imported describes a base stored by Import.
 type Imported struct {
-	Tags          []string
-	Digest        v1.Hash
-	KernelVersion string
-	ModuleCount   int
+	Tags          []string `json:"tags"`
+	Digest        v1.Hash  `json:"digest"`
+	KernelVersion string   `json:"kernelVersion"`
+	ModuleCount   int      `json:"moduleCount"`
+	Pushed        string   `json:"pushed,omitempty"` // set by the caller that pushes it
 }
 
 // Packages are where a base comes from: one kernel package, and firmware

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/oci"
 )
@@ -72,6 +73,18 @@ func (src Sources) binary(ctx context.Context, req Request) (*binary, error) {
 	// argv[0] keeps the name the image calls the binary by, which matters
 	// to multi-call binaries reached through a symlink.
 	return &binary{file: ib.File, name: ib.Name, source: func() (string, error) { return used, nil }, image: ib, remove: true}, nil
+}
+
+// FindBinary finds the binary a build for p would use: ref is a file, or
+// an image reference whose entrypoint (or binaryPath) is extracted into
+// the store's tmp/. It returns the binary's path, and done, which removes
+// an extracted copy.
+func FindBinary(ctx context.Context, src Sources, p *boards.Profile, ref, binaryPath string) (path string, done func(), err error) {
+	bin, err := src.binary(ctx, Request{Board: p, Binary: ref, BinaryPath: binaryPath})
+	if err != nil {
+		return "", nil, err
+	}
+	return bin.file, bin.close, nil
 }
 
 func fileDigest(file string) (string, error) {

@@ -22,6 +22,7 @@ func newBase(g *globals) *cobra.Command {
 
 func newBaseImport(g *globals) *cobra.Command {
 	var target, push string
+	var asJSON bool
 	var pk build.Packages
 	c := &cobra.Command{
 		Use:   "import --target BOARD --kernel-deb FILE.deb|--kernel-apk FILE.apk [--firmware-deb FILE.deb|--firmware-dir DIR]",
@@ -59,24 +60,28 @@ base-BOARD:latest.`,
 				return err
 			}
 			fmt.Fprintf(c.ErrOrStderr(), "imported kernel %s with %d modules in %s\n", im.KernelVersion, im.ModuleCount, time.Since(start).Round(time.Millisecond))
+			if push != "" {
+				if im.Pushed, err = build.PushStored(c.Context(), src, im.Digest.String(), push, layers.KindBase); err != nil {
+					return err
+				}
+			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), im)
+			}
 			fmt.Fprintf(c.OutOrStdout(), "%s@%s\n", im.Tags[0], im.Digest)
-			if push == "" {
-				return nil
+			if im.Pushed != "" {
+				fmt.Fprintf(c.OutOrStdout(), "%s\n", im.Pushed)
 			}
-			pushed, err := build.PushStored(c.Context(), src, im.Digest.String(), push, layers.KindBase)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(c.OutOrStdout(), "%s\n", pushed)
 			return nil
 		},
 	}
-	c.Flags().StringVar(&target, "target", "", "board name (see wisp targets)")
+	c.Flags().StringVar(&target, "target", "", targetHelp)
 	c.Flags().StringVar(&pk.KernelDeb, "kernel-deb", "", "Debian kernel package (linux-image-*.deb)")
 	c.Flags().StringVar(&pk.KernelAPK, "kernel-apk", "", "Alpine kernel package (linux-rpi, linux-virt, … .apk)")
 	c.Flags().StringVar(&pk.FirmwareDeb, "firmware-deb", "", "Debian raspi-firmware package, for Raspberry Pi boards")
 	c.Flags().StringVar(&pk.FirmwareDir, "firmware-dir", "", "directory of boot firmware files (bootcode.bin, start*.elf, fixup*.dat, overlays/…)")
 	c.Flags().StringVar(&push, "push", "", "also push the base to this registry reference")
+	c.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return c
 }
 

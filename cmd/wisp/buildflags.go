@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/wispboot/wisp/build"
@@ -26,7 +27,7 @@ type buildFlags struct {
 
 func (f *buildFlags) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.file, "file", "f", "", "read the flags from this wisp.json (flags given on the command line win; its paths are relative to it and stay inside its directory; it names built-in boards only)")
-	fs.StringVar(&f.target, "target", "", "board name (see wisp targets) or a profile .json file")
+	fs.StringVar(&f.target, "target", "", targetHelp)
 	fs.StringVar(&f.binary, "binary", "", "the static binary: a local file, or an image reference whose entrypoint is the binary")
 	fs.StringVar(&f.binaryPath, "binary-path", "", "path of the binary inside the --binary image, when its entrypoint is a wrapper")
 	fs.StringVar(&f.base, "base", "", "board base: a store tag or digest, or a registry reference (default: the latest import, else the board's default base)")
@@ -50,6 +51,30 @@ func (f *buildFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.layers, "layer", nil, "extra layer before the app: a tar file, a directory or an image reference (repeatable, in order); it may add files, not replace what wisp makes nor hold devices, setuid or world-writable files")
 	fs.StringVar(&f.caCerts, "ca-certs", "", "CA bundle (PEM) to install as /etc/ssl/certs/ca-certificates.crt: --ca-certs=FILE, or --ca-certs alone for the host's")
 	fs.Lookup("ca-certs").NoOptDefVal = layers.HostCACerts
+}
+
+// buildOnly refuses, for wisp run APPLIANCE, the flags that say how to
+// build: the appliance boots as it was built, and they would be ignored.
+// --target (a custom board's profile) and --out stay.
+func buildOnly(c *cobra.Command) error {
+	var given []string
+	c.Flags().Visit(func(f *pflag.Flag) {
+		if f.Name == "target" || f.Name == "out" || !isBuildFlag(f.Name) {
+			return
+		}
+		given = append(given, "--"+f.Name)
+	})
+	if len(given) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s: wisp run APPLIANCE boots the appliance as it was built, and these flags say how to build one; leave them out, or build anew with wisp run --target BOARD --binary FILE|IMAGE", strings.Join(given, ", "))
+}
+
+// isBuildFlag reports whether name is one of the flags register adds.
+func isBuildFlag(name string) bool {
+	fs := pflag.NewFlagSet("", pflag.ContinueOnError)
+	(&buildFlags{}).register(fs)
+	return fs.Lookup(name) != nil
 }
 
 // request turns the flags into a build request; errors name the flag.

@@ -125,6 +125,9 @@ func TestBadInput(t *testing.T) {
 		{"validate wrong arch", []string{"validate", "--target", "qemu-amd64", "--binary", arm}, "binary is arm64"},
 		{"run bad forward", []string{"run", "--target", "qemu-amd64", "--binary", good, "--forward", "80:x"}, `--forward: forward "80:x"`},
 		{"run bad accel", []string{"run", "--target", "qemu-amd64", "--binary", good, "--accel", "hvf"}, `--accel: accelerator "hvf"`},
+		{"run an appliance with build flags", []string{"--cache", cache, "run", "svc:qemu-amd64", "--ip", "10.0.2.15/24", "--env", "A=1"}, "--env, --ip: wisp run APPLIANCE boots the appliance as it was built"},
+		{"run an appliance with a wisp.json", []string{"--cache", cache, "run", "svc:qemu-amd64", "-f", badFile}, "--file: wisp run APPLIANCE boots the appliance as it was built"},
+		{"run an appliance and a binary", []string{"--cache", cache, "run", "svc:qemu-amd64", "--binary", good}, "--binary: wisp run APPLIANCE"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := wisp(ctx, tt.args...)
@@ -185,5 +188,25 @@ func TestRootWarning(t *testing.T) {
 	r := wisp(ctx, "--cache", cache, "build", "--target", "qemu-amd64", "--binary", bin, "--user", "0:0")
 	if r.code != 0 || !strings.Contains(r.stderr, "warning: the binary will run as root") {
 		t.Errorf("build --user 0:0: %+v", r)
+	}
+}
+
+// TestValidateImage: validate takes an image reference as build does,
+// and checks the binary inside it.
+func TestValidateImage(t *testing.T) {
+	host, _ := registrytest.InProcess(t, nil)
+	good := fixture.GoBinary(t, "svc", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"})
+	ref := registrytest.Put(t, host, "svc:1", koImage(t, good))
+	cache := t.TempDir()
+	r := wisp(context.Background(), "--cache", cache, "validate", "--target", "qemu-amd64", "--binary", ref)
+	if r.code != 0 || !strings.Contains(r.stdout, "ok for qemu-amd64") {
+		t.Errorf("validate %s: %+v", ref, r)
+	}
+	r = wisp(context.Background(), "--cache", cache, "validate", "--target", "qemu-arm64", "--binary", ref)
+	if r.code != 1 || !strings.Contains(r.stderr, "linux/arm64") {
+		t.Errorf("validate %s for arm64: %+v", ref, r)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(cache, "tmp")); len(ents) != 0 {
+		t.Errorf("the extracted binary was left in tmp/: %v", ents)
 	}
 }

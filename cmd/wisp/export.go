@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/build"
 )
 
@@ -28,13 +27,7 @@ rebuilt; the files are those of the image's layers.`,
 			if err != nil {
 				return err
 			}
-			var p *boards.Profile
-			if target != "" {
-				if p, err = board(target); err != nil {
-					return err
-				}
-			}
-			app, err := build.LoadAppliance(c.Context(), src, args[0], p)
+			app, err := loadAppliance(c, src, args[0], target)
 			if err != nil {
 				return err
 			}
@@ -53,7 +46,7 @@ rebuilt; the files are those of the image's layers.`,
 		},
 	}
 	c.Flags().StringVar(&out, "out", "", "directory for the boot files")
-	c.Flags().StringVar(&target, "target", "", "board profile to use instead of the one the image names (a .json file for custom boards)")
+	c.Flags().StringVar(&target, "target", "", targetHelp+" to use instead of the one the image names")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return c
 }

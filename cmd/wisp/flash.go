@@ -80,7 +80,7 @@ func exportImage(c *cobra.Command, g *globals, ref, dir string) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	app, err := build.LoadAppliance(c.Context(), src, ref, nil)
+	app, err := loadAppliance(c, src, ref, "")
 	if err != nil {
 		return "", fmt.Errorf("%s is neither an image file nor an appliance: %w", ref, err)
 	}

@@ -56,7 +56,7 @@ over plain HTTP. Credentials come from the Docker config (DOCKER_CONFIG,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see wisp %s --help)", err, c.Name())
 	})
-	root.AddCommand(newTargets(), newBase(g), newBuild(g), newRun(g), newExport(g), newFlash(g), newInspect(g), newInit(g), newValidate())
+	root.AddCommand(newTargets(), newBase(g), newBuild(g), newRun(g), newExport(g), newFlash(g), newInspect(g), newInit(g), newValidate(g))
 	return root, g
 }
 
@@ -98,6 +98,23 @@ func (g *globals) sources() (build.Sources, error) {
 	r := oci.NewRemote(oci.WithInsecure(g.insecure), oci.WithInsecureRegistry(g.insecureRegistry...), oci.WithTimeout(g.registryTimeout),
 		oci.WithUserAgent("wisp/"+version), oci.WithProgress(g.progress.channel))
 	return build.Sources{Store: s, Remote: r, Pull: policy}, nil
+}
+
+// targetHelp is the help of every --target flag.
+const targetHelp = "board name (see wisp targets), or a board profile .json file"
+
+// loadAppliance loads an appliance by store tag, digest or registry
+// reference; target, if not "", names its board instead of its label
+// (a profile file, for a custom board).
+func loadAppliance(c *cobra.Command, src build.Sources, ref, target string) (*build.Appliance, error) {
+	var p *boards.Profile
+	if target != "" {
+		var err error
+		if p, err = board(target); err != nil {
+			return nil, err
+		}
+	}
+	return build.LoadAppliance(c.Context(), src, ref, p)
 }
 
 // board looks up --target: a built-in board, or a profile file the

@@ -44,6 +44,11 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
   wisp run localhost:5000/svc-appliance:1.4 --forward 8080:8080`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				if err := buildOnly(c); err != nil {
+					return err
+				}
+			}
 			if f.file != "" {
 				if err := applyWispFile(c.Flags(), f.file); err != nil {
 					return err
@@ -78,16 +83,7 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 			var p *boards.Profile
 			var a *build.Artifacts
 			if len(args) == 1 {
-				if f.binary != "" {
-					return fmt.Errorf("give either an APPLIANCE or --binary, not both")
-				}
-				var target *boards.Profile // a board the command line names instead of the label's
-				if f.target != "" {
-					if target, err = board(f.target); err != nil {
-						return err
-					}
-				}
-				app, err := build.LoadAppliance(c.Context(), src, args[0], target)
+				app, err := loadAppliance(c, src, args[0], f.target)
 				if err != nil {
 					return err
 				}
