@@ -9,9 +9,15 @@ import (
 // FuzzParse: a profile file is parsed into a profile whose every value
 // has its shape, or refused.
 func FuzzParse(f *testing.F) {
-	files, _ := fs.Glob(embedded, "profiles/*.json")
+	files, err := fs.Glob(embedded, "profiles/*.json")
+	if err != nil {
+		f.Fatal(err)
+	}
 	for _, name := range files {
-		b, _ := embedded.ReadFile(name)
+		b, err := embedded.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
 		f.Add(bytes.Replace(b, []byte(`"name": "`), []byte(`"name": "my-`), 1))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

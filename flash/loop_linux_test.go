@@ -84,9 +84,11 @@ func TestLoopDevice(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		_, err = f.WriteAt([]byte{^data[7_000_000]}, 7_000_000)
-		return err
+		if _, err := f.WriteAt([]byte{^data[7_000_000]}, 7_000_000); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
 	}
 	err = Write(ctx, image, dev, WithForce(true), withAfterSync(corrupt))
 	if !errors.Is(err, ErrVerify) || !strings.Contains(err.Error(), "at byte 7000000") {

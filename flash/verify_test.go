@@ -22,18 +22,22 @@ func TestWriteVerifyFails(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			defer f.Close()
-			_, err = f.WriteAt([]byte{^data[off]}, off)
-			return err
+			if _, err := f.WriteAt([]byte{^data[off]}, off); err != nil {
+				f.Close()
+				return err
+			}
+			return f.Close()
 		}},
 		{name: "the last byte changed", want: "at byte 10498104", corrupt: func(path string) error {
 			f, err := os.OpenFile(path, os.O_WRONLY, 0)
 			if err != nil {
 				return err
 			}
-			defer f.Close()
-			_, err = f.WriteAt([]byte{^data[imageSize-1]}, imageSize-1)
-			return err
+			if _, err := f.WriteAt([]byte{^data[imageSize-1]}, imageSize-1); err != nil {
+				f.Close()
+				return err
+			}
+			return f.Close()
 		}},
 		{name: "cut short", want: "ends at byte 6000000", corrupt: func(path string) error {
 			return os.Truncate(path, 6_000_000)

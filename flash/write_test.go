@@ -141,14 +141,20 @@ func TestWriteGoesWhereConfirmed(t *testing.T) {
 	confirmed, other, link := filepath.Join(dir, "confirmed.raw"), filepath.Join(dir, "other.raw"), filepath.Join(dir, "card")
 	testenv.WriteFile(t, confirmed, nil, 0o644)
 	testenv.WriteFile(t, other, []byte("keep me"), 0o644)
-	os.Symlink(confirmed, link)
+	if err := os.Symlink(confirmed, link); err != nil {
+		t.Fatal(err)
+	}
 	d, err := Open(link, int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	os.Remove(link)
-	os.Symlink(other, link) // swapped while the user reads the question
+	if err := os.Remove(link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(other, link); err != nil { // swapped while the user reads the question
+		t.Fatal(err)
+	}
 	if err := d.Write(context.Background(), image); err != nil {
 		t.Fatal(err)
 	}

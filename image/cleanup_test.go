@@ -90,7 +90,7 @@ func TestWriteFailureLeavesNothing(t *testing.T) {
 			if b := testenv.ReadFile(t, img); string(b) != "the previous image" {
 				t.Errorf("%s: got %d bytes, want the previous content", img, len(b))
 			}
-			if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+			if ents := readDir(t, dir); len(ents) != 1 {
 				t.Errorf("output directory: got %v, want only boot.img", ents)
 			}
 		})

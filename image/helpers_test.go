@@ -220,6 +220,17 @@ func compareTree(t *testing.T, how string, got fs.FS, want fstest.MapFS) {
 	}
 }
 
+// readDir lists dir, failing the test if it cannot: a missing directory
+// is not an empty one.
+func readDir(t testing.TB, dir string) []os.DirEntry {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ents
+}
+
 // sector reads 512 bytes of img at off.
 func sector(t testing.TB, img string, off int64) []byte {
 	t.Helper()

@@ -124,6 +124,9 @@ func TestGeometry(t *testing.T) {
 			if err := f.Truncate(size); err != nil {
 				t.Fatal(err)
 			}
+			if err := f.Close(); err != nil {
+				t.Fatal(err)
+			}
 			out := fsckPartition(t, part)
 			if want := fmt.Sprintf("%d data clusters (%d bytes)", l.clusters, l.clusters*c); !strings.Contains(out, want) {
 				t.Errorf("fsck.fat -n -v does not say %q:\n%s", want, out)
@@ -144,7 +147,11 @@ func TestTinyIsFAT32(t *testing.T) {
 	if m == nil {
 		t.Fatalf("fsck.fat prints no cluster count:\n%s", out)
 	}
-	if n, _ := strconv.Atoi(m[1]); n < minClusters {
+	n, err := strconv.Atoi(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < minClusters {
 		t.Errorf("fsck.fat counts %d clusters, FAT32 needs %d", n, minClusters)
 	}
 	bs := sector(t, img, partitionStart)
@@ -184,7 +191,7 @@ func TestMaxSize(t *testing.T) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
 	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+	if ents := readDir(t, dir); len(ents) != 0 {
 		t.Errorf("output directory: got %v, want it empty", ents)
 	}
 	// Exactly the size needed is allowed.

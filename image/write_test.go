@@ -130,7 +130,7 @@ func TestWriteRejects(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Write: got error %v, want one containing %q", err, tc.want)
 			}
-			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+			if ents := readDir(t, dir); len(ents) != 0 {
 				t.Errorf("output directory: got %v, want it empty", ents)
 			}
 		})

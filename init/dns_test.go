@@ -10,7 +10,7 @@ import (
 )
 
 // dnsReply answers query with rcode and resources built by add.
-func dnsReply(t testing.TB, query []byte, rcode dnsmessage.RCode, add func(*dnsmessage.Builder, dnsmessage.Name)) []byte {
+func dnsReply(t testing.TB, query []byte, rcode dnsmessage.RCode, add func(*dnsmessage.Builder, dnsmessage.Name) error) []byte {
 	t.Helper()
 	var p dnsmessage.Parser
 	h, err := p.Start(query)
@@ -23,11 +23,19 @@ func dnsReply(t testing.TB, query []byte, rcode dnsmessage.RCode, add func(*dnsm
 	}
 	b := dnsmessage.NewBuilder(nil, dnsmessage.Header{ID: h.ID, Response: true, RecursionAvailable: true, RCode: rcode})
 	b.EnableCompression()
-	b.StartQuestions()
-	b.Question(q)
-	b.StartAnswers()
+	if err := b.StartQuestions(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Question(q); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.StartAnswers(); err != nil {
+		t.Fatal(err)
+	}
 	if add != nil {
-		add(&b, q.Name)
+		if err := add(&b, q.Name); err != nil {
+			t.Fatal(err)
+		}
 	}
 	reply, err := b.Finish()
 	if err != nil {
@@ -49,16 +57,26 @@ func TestDNSAnswer(t *testing.T) {
 	rh := func(n dnsmessage.Name, typ dnsmessage.Type) dnsmessage.ResourceHeader {
 		return dnsmessage.ResourceHeader{Name: n, Type: typ, Class: dnsmessage.ClassINET, TTL: 60}
 	}
-	cnameAndA := func(b *dnsmessage.Builder, n dnsmessage.Name) {
-		b.CNAMEResource(rh(n, dnsmessage.TypeCNAME), dnsmessage.CNAMEResource{CNAME: target})
-		b.AResource(rh(target, dnsmessage.TypeA), dnsmessage.AResource{A: [4]byte{192, 0, 2, 1}})
-		b.AResource(rh(target, dnsmessage.TypeA), dnsmessage.AResource{A: [4]byte{192, 0, 2, 2}})
+	cnameAndA := func(b *dnsmessage.Builder, n dnsmessage.Name) error {
+		if err := b.CNAMEResource(rh(n, dnsmessage.TypeCNAME), dnsmessage.CNAMEResource{CNAME: target}); err != nil {
+			return err
+		}
+		if err := b.AResource(rh(target, dnsmessage.TypeA), dnsmessage.AResource{A: [4]byte{192, 0, 2, 1}}); err != nil {
+			return err
+		}
+		return b.AResource(rh(target, dnsmessage.TypeA), dnsmessage.AResource{A: [4]byte{192, 0, 2, 2}})
 	}
-	aaaa := func(b *dnsmessage.Builder, n dnsmessage.Name) {
-		b.AAAAResource(rh(n, dnsmessage.TypeAAAA), dnsmessage.AAAAResource{AAAA: netip.MustParseAddr("2001:db8::1").As16()})
+	aaaa := func(b *dnsmessage.Builder, n dnsmessage.Name) error {
+		return b.AAAAResource(rh(n, dnsmessage.TypeAAAA), dnsmessage.AAAAResource{AAAA: netip.MustParseAddr("2001:db8::1").As16()})
 	}
-	other, _ := dnsQuery(0x1234, "example.org", dnsmessage.TypeA)
-	otherID, _ := dnsQuery(0x4321, "pool.ntp.org", dnsmessage.TypeA)
+	other, err := dnsQuery(0x1234, "example.org", dnsmessage.TypeA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherID, err := dnsQuery(0x4321, "pool.ntp.org", dnsmessage.TypeA)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name     string

@@ -15,8 +15,11 @@ import (
 // be an error or ignored, never a crash that stops the boot.
 
 func FuzzParseReply(f *testing.F) {
-	req, _ := dhcpv4.FromBytes(clientMsg{typ: dhcpRequest, xid: 7, mac: testMAC}.encode())
-	ack, _ := dhcpv4.NewReplyFromRequest(req,
+	req, err := dhcpv4.FromBytes(clientMsg{typ: dhcpRequest, xid: 7, mac: testMAC}.encode())
+	if err != nil {
+		f.Fatal(err)
+	}
+	ack, err := dhcpv4.NewReplyFromRequest(req,
 		dhcpv4.WithMessageType(dhcpv4.MessageTypeAck),
 		dhcpv4.WithYourIP(net.IPv4(10, 0, 2, 15)),
 		dhcpv4.WithNetmask(net.CIDRMask(24, 32)),
@@ -24,6 +27,9 @@ func FuzzParseReply(f *testing.F) {
 		dhcpv4.WithDNS(net.IPv4(10, 0, 2, 3)),
 		dhcpv4.WithDomainSearchList("example.org", "b.example.org"),
 		dhcpv4.WithLeaseTime(86400))
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Add(ack.ToBytes())
 	f.Add(clientMsg{typ: dhcpDiscover, xid: 1, mac: testMAC, hostname: "svc"}.encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -65,8 +71,8 @@ func FuzzDNSAnswer(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add(dnsReply(f, query, dnsmessage.RCodeSuccess, func(b *dnsmessage.Builder, n dnsmessage.Name) {
-		b.AResource(dnsmessage.ResourceHeader{Name: n, Class: dnsmessage.ClassINET, TTL: 60}, dnsmessage.AResource{A: [4]byte{192, 0, 2, 1}})
+	f.Add(dnsReply(f, query, dnsmessage.RCodeSuccess, func(b *dnsmessage.Builder, n dnsmessage.Name) error {
+		return b.AResource(dnsmessage.ResourceHeader{Name: n, Class: dnsmessage.ClassINET, TTL: 60}, dnsmessage.AResource{A: [4]byte{192, 0, 2, 1}})
 	}))
 	f.Add(dnsReply(f, query, dnsmessage.RCodeNameError, nil))
 	f.Fuzz(func(t *testing.T, reply []byte) {

@@ -75,7 +75,11 @@ func TestWaitLinkNetns(t *testing.T) {
 			t.Errorf("starting ip: %v", err)
 			return
 		}
-		defer later.Wait()
+		defer func() {
+			if err := later.Wait(); err != nil {
+				t.Errorf("ip link add eth9: %v", err)
+			}
+		}()
 		b := &boot{cfg: &config.Config{Network: &config.Network{
 			Interface: "eth9",
 			Addresses: []string{"10.9.0.1/24", "fd00::1/64"},

@@ -81,8 +81,8 @@ func dnsServer(t *testing.T) netip.AddrPort {
 			var reply []byte
 			switch {
 			case q.Name.String() == "ntp.test." && q.Type == dnsmessage.TypeA:
-				reply = dnsReply(t, buf[:n], dnsmessage.RCodeSuccess, func(b *dnsmessage.Builder, n dnsmessage.Name) {
-					b.AResource(dnsmessage.ResourceHeader{Name: n, Type: dnsmessage.TypeA, Class: dnsmessage.ClassINET},
+				reply = dnsReply(t, buf[:n], dnsmessage.RCodeSuccess, func(b *dnsmessage.Builder, n dnsmessage.Name) error {
+					return b.AResource(dnsmessage.ResourceHeader{Name: n, Type: dnsmessage.TypeA, Class: dnsmessage.ClassINET},
 						dnsmessage.AResource{A: [4]byte{127, 0, 0, 1}})
 				})
 			case q.Name.String() == "ntp.test.":

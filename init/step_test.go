@@ -144,7 +144,9 @@ func TestLogKernel(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
 			k := &fakeKlog{level: tt.level}
-			runner{now: (&fakeClock{}).now}.run(&boot{out: &out, klog: k}, steps)
+			if err := (runner{now: (&fakeClock{}).now}).run(&boot{out: &out, klog: k}, steps); err == nil {
+				t.Error("run: no error from the failing network step")
+			}
 			if got := out.String(); got != tt.console {
 				t.Errorf("console:\ngot  %q\nwant %q", got, tt.console)
 			}

@@ -35,9 +35,13 @@ func layer(t *testing.T, entries ...tarEntry) v1.Layer {
 		if err := tw.WriteHeader(&h); err != nil {
 			t.Fatal(err)
 		}
-		io.WriteString(tw, e.data)
+		if _, err := io.WriteString(tw, e.data); err != nil {
+			t.Fatal(err)
+		}
 	}
-	tw.Close()
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	b := buf.Bytes()
 	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil })
 	if err != nil {
@@ -84,7 +88,10 @@ func flatten(t *testing.T, img v1.Image) ([]string, map[string]string, map[strin
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := io.ReadAll(r)
+		b, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
 		names = append(names, h.Name)
 		files[h.Name] = string(b)
 	}

@@ -24,10 +24,16 @@ func FuzzLayerSegment(f *testing.F) {
 		for _, e := range es {
 			h := e.h
 			h.Size = int64(len(e.data))
-			tw.WriteHeader(&h)
-			tw.Write([]byte(e.data))
+			if err := tw.WriteHeader(&h); err != nil {
+				f.Fatal(err)
+			}
+			if _, err := tw.Write([]byte(e.data)); err != nil {
+				f.Fatal(err)
+			}
 		}
-		tw.Close()
+		if err := tw.Close(); err != nil {
+			f.Fatal(err)
+		}
 		f.Add(b.Bytes(), false)
 	}
 	f.Fuzz(func(t *testing.T, b []byte, bootOnly bool) {

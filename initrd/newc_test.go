@@ -56,7 +56,10 @@ func TestNewcReadsBackInGo(t *testing.T) {
 		if err != nil {
 			t.Fatalf("entry %d: %v", i, err)
 		}
-		data, _ := io.ReadAll(r)
+		data, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatalf("entry %d: %v", i, err)
+		}
 		if h.Mode&cpio.TypeSymlink == cpio.TypeSymlink && h.Mode&cpio.ModeType == cpio.TypeSymlink {
 			data = []byte(h.Linkname) // the reader moves a symlink's content here
 		}
@@ -101,8 +104,12 @@ func TestNewcReadsBackWithCpio(t *testing.T) {
 
 func TestNewcRejectsShortContent(t *testing.T) {
 	w := NewWriter(io.Discard)
-	w.WriteHeader(Record{Name: "f", Mode: ModeRegular, Size: 10})
-	io.WriteString(w, "short")
+	if err := w.WriteHeader(Record{Name: "f", Mode: ModeRegular, Size: 10}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(w, "short"); err != nil {
+		t.Fatal(err)
+	}
 	if err := w.WriteHeader(Record{Name: "g", Mode: ModeRegular}); err == nil {
 		t.Error("no error when an entry is shorter than its header")
 	}

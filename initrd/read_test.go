@@ -11,9 +11,15 @@ func TestRead(t *testing.T) {
 	archive := func(name, data string) []byte {
 		var b bytes.Buffer
 		w := NewWriter(&b)
-		w.WriteHeader(Record{Name: name, Mode: ModeRegular | 0o644, Size: int64(len(data))})
-		io.WriteString(w, data)
-		w.Close()
+		if err := w.WriteHeader(Record{Name: name, Mode: ModeRegular | 0o644, Size: int64(len(data))}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(w, data); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
 		return b.Bytes()
 	}
 	// Two plain archives, the second replacing a file of the first.

@@ -41,7 +41,7 @@ func TestBlobStream(t *testing.T) {
 		{"into a file corrupt", true, intoFile},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			s, _ := OpenStore(t.TempDir())
+			s := newStore(t)
 			h := storedBlob(t, s, content)
 			if tt.corrupt {
 				bad := bytes.Clone(content)
@@ -94,7 +94,9 @@ func intoFile(br *BlobReader, out string) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	_, err = io.Copy(f, br)
-	return err
+	if _, err := io.Copy(f, br); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

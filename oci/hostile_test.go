@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -27,8 +26,8 @@ import (
 // much is refused before any of its blobs is fetched.
 func TestPullRefusesBeforeFetching(t *testing.T) {
 	host, c := registrytest.InProcess(t, nil)
-	small, _ := random.Image(64, 1)
-	many, _ := random.Image(16, limits.Layers+1)
+	small := randomImage(t, 64, 1)
+	many := randomImage(t, 16, limits.Layers+1)
 	bigConfig, err := mutate.Config(small, v1.Config{Env: []string{"X=" + strings.Repeat("x", limits.Config)}})
 	if err != nil {
 		t.Fatal(err)
@@ -114,11 +113,14 @@ func TestGuardPlainHTTP(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{}
 			r := NewRemote(append(tt.opts, WithTransport(rec))...)
-			req, _ := http.NewRequest(http.MethodGet, tt.url, nil)
+			req, err := http.NewRequest(http.MethodGet, tt.url, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if tt.auth {
 				req.Header.Set("Authorization", "Basic dTpw")
 			}
-			_, err := r.transport.RoundTrip(req)
+			_, err = r.transport.RoundTrip(req)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
@@ -161,7 +163,7 @@ func TestCredentialsNotSentOverHTTP(t *testing.T) {
 // TestSilentRegistry: a registry that stops sending mid-blob fails the
 // pull after the timeout, with nothing stored.
 func TestSilentRegistry(t *testing.T) {
-	img, _ := random.Image(64<<10, 1)
+	img := randomImage(t, 64<<10, 1)
 	stall := make(chan struct{})
 	defer close(stall)
 	host, _ := registrytest.InProcess(t, func(h http.Handler) http.Handler {
@@ -251,7 +253,7 @@ func TestRetriesDamagedBlobs(t *testing.T) {
 					w.Write(b)
 				})
 			})
-			img, _ := random.Image(64<<10, 1)
+			img := randomImage(t, 64<<10, 1)
 			ref := put(t, host, "x:1", img)
 			s := newStore(t)
 			if _, err := s.Pull(context.Background(), NewRemote(), ref, AnyPlatform, PullAlways); err != nil {
@@ -272,7 +274,7 @@ func checkStoreVerified(t *testing.T, s *Store) {
 	if err := s.Verify(); err != nil {
 		t.Error(err)
 	}
-	if ents, _ := os.ReadDir(s.TempDir()); len(ents) != 0 {
+	if ents := readDir(t, s.TempDir()); len(ents) != 0 {
 		t.Errorf("tmp/ holds %v", ents)
 	}
 }
@@ -287,9 +289,15 @@ func (k staticKeychain) Resolve(authn.Resource) (authn.Authenticator, error) { r
 // size (12 MiB here), not a body to bound.
 func TestRepushLargeBlobs(t *testing.T) {
 	host, _ := registrytest.InProcess(t, nil)
-	first, _ := random.Image(12<<20, 1)
-	extra, _ := random.Layer(64, types.OCILayer)
-	second, _ := mutate.AppendLayers(first, extra) // shares the big layer
+	first := randomImage(t, 12<<20, 1)
+	extra, err := random.Layer(64, types.OCILayer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := mutate.AppendLayers(first, extra) // shares the big layer
+	if err != nil {
+		t.Fatal(err)
+	}
 	r := NewRemote()
 	for i, img := range []v1.Image{first, second} {
 		if _, err := r.Push(context.Background(), host+"/big:1", img, Mount{}); err != nil {

@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 
 	"github.com/wispboot/wisp/internal/fixture"
@@ -65,7 +64,10 @@ func TestPullPlatforms(t *testing.T) {
 			if err := validate.Image(p.Image); err != nil {
 				t.Errorf("validate.Image: %v", err)
 			}
-			cf, _ := p.Image.ConfigFile()
+			cf, err := p.Image.ConfigFile()
+			if err != nil {
+				t.Fatal(err)
+			}
 			if cf.Architecture != tt.p.Architecture {
 				t.Errorf("pulled %s, want %s", cf.Architecture, tt.p.Architecture)
 			}
@@ -111,7 +113,7 @@ func TestPullPolicies(t *testing.T) {
 // TestRegistryErrors checks that each failure is one line naming the
 // reference, wrapping a sentinel callers can test.
 func TestRegistryErrors(t *testing.T) {
-	img, _ := random.Image(256, 1)
+	img := randomImage(t, 256, 1)
 	authHost, _ := registrytest.InProcess(t, func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			switch {
@@ -151,7 +153,11 @@ func TestRegistryErrors(t *testing.T) {
 			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.text) || strings.Contains(err.Error(), "\n") {
 				t.Fatalf("err = %v\nwant %v containing %q, one line", err, tt.want, tt.text)
 			}
-			if tags, _ := s.Tags(); len(tags) != 0 {
+			tags, err := s.Tags()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(tags) != 0 {
 				t.Errorf("a failed pull tagged %v", tags)
 			}
 		})
@@ -211,7 +217,7 @@ func TestRetries(t *testing.T) {
 			h.ServeHTTP(w, r)
 		})
 	})
-	img, _ := random.Image(64, 1)
+	img := randomImage(t, 64, 1)
 	ref := put(t, host, "x:1", img)
 	failures.Store(0)
 	if _, err := newStore(t).Pull(context.Background(), NewRemote(), ref, AnyPlatform, PullAlways); err != nil {

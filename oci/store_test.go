@@ -29,7 +29,7 @@ func TestImageRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := img.Digest()
+	want := digest(t, img)
 	if desc.Digest != want {
 		t.Errorf("stored digest %s, want %s", desc.Digest, want)
 	}
@@ -44,7 +44,7 @@ func TestImageRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := byDigest.Digest(); d != want {
+	if d := digest(t, byDigest); d != want {
 		t.Errorf("image by digest = %s, want %s", d, want)
 	}
 	if _, err := s.Image("app:2"); !errors.Is(err, ErrNotFound) {
@@ -53,29 +53,33 @@ func TestImageRoundTrip(t *testing.T) {
 }
 
 func TestTagReplaces(t *testing.T) {
-	s, _ := OpenStore(t.TempDir())
-	a, _ := random.Image(10, 1)
-	b, _ := random.Image(10, 1)
-	s.WriteImage(a, "x:latest")
-	s.WriteImage(b, "x:latest")
+	s := newStore(t)
+	a := randomImage(t, 10, 1)
+	b := randomImage(t, 10, 1)
+	if _, err := s.WriteImage(a, "x:latest"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.WriteImage(b, "x:latest"); err != nil {
+		t.Fatal(err)
+	}
 	tags, err := s.Tags()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := b.Digest()
+	want := digest(t, b)
 	if len(tags) != 1 || tags[0].Descriptor.Digest != want {
 		t.Errorf("tags = %+v, want one tag at %s", tags, want)
 	}
 }
 
 func TestCorruptBlobIsAnError(t *testing.T) {
-	s, _ := OpenStore(t.TempDir())
-	img, _ := random.Image(4096, 1)
+	s := newStore(t)
+	img := randomImage(t, 4096, 1)
 	if _, err := s.WriteImage(img, "c:1"); err != nil {
 		t.Fatal(err)
 	}
 	l := mustLayers(t, img)[0]
-	d, _ := l.Digest()
+	d := digest(t, l)
 	if err := os.WriteFile(s.blobPath(d), []byte("not what was stored"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -89,16 +93,19 @@ func TestCorruptBlobIsAnError(t *testing.T) {
 }
 
 func TestWriteBlobRejectsWrongDigest(t *testing.T) {
-	s, _ := OpenStore(t.TempDir())
-	h, _ := v1.NewHash("sha256:" + fmt.Sprintf("%064x", 1))
-	err := s.WriteBlob(h, strings.NewReader("hello"))
+	s := newStore(t)
+	h, err := v1.NewHash("sha256:" + fmt.Sprintf("%064x", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.WriteBlob(h, strings.NewReader("hello"))
 	if !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("err = %v, want ErrCorrupt", err)
 	}
 	if s.HasBlob(h) {
 		t.Error("blob with the wrong digest was kept")
 	}
-	if ents, _ := os.ReadDir(s.TempDir()); len(ents) != 0 {
+	if ents := readDir(t, s.TempDir()); len(ents) != 0 {
 		t.Errorf("temporary files left behind: %v", ents)
 	}
 }
@@ -106,12 +113,18 @@ func TestWriteBlobRejectsWrongDigest(t *testing.T) {
 // TestWriteBlobKeepsGoodBlob: content offered under the wrong digest is
 // dropped without touching the stored blob that content really is.
 func TestWriteBlobKeepsGoodBlob(t *testing.T) {
-	s, _ := OpenStore(t.TempDir())
-	good, _, _ := v1.SHA256(strings.NewReader("hello"))
+	s := newStore(t)
+	good, _, err := v1.SHA256(strings.NewReader("hello"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.WriteBlob(good, strings.NewReader("hello")); err != nil {
 		t.Fatal(err)
 	}
-	wrong, _ := v1.NewHash("sha256:" + fmt.Sprintf("%064x", 2))
+	wrong, err := v1.NewHash("sha256:" + fmt.Sprintf("%064x", 2))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.WriteBlob(wrong, strings.NewReader("hello")); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("err = %v, want ErrCorrupt", err)
 	}
@@ -140,14 +153,18 @@ func TestSweepTemp(t *testing.T) {
 	if _, err := os.Stat(left); err != nil {
 		t.Fatalf("a temp file of a store in use was swept: %v", err)
 	}
-	other.Close()
-	s.Close()
+	if err := other.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
 	again, err := OpenStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer again.Close()
-	if ents, _ := os.ReadDir(again.TempDir()); len(ents) != 0 {
+	if ents := readDir(t, again.TempDir()); len(ents) != 0 {
 		t.Errorf("tmp/ holds %v after the store was opened alone", ents)
 	}
 }
@@ -155,9 +172,9 @@ func TestSweepTemp(t *testing.T) {
 // TestIndexWriteLeavesNoTemp: the index and memos are written through
 // tmp/, never as stray files beside them.
 func TestIndexWriteLeavesNoTemp(t *testing.T) {
-	s, _ := OpenStore(t.TempDir())
+	s := newStore(t)
 	defer s.Close()
-	img, _ := random.Image(100, 1)
+	img := randomImage(t, 100, 1)
 	if _, err := s.WriteImage(img, "a:1"); err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +182,7 @@ func TestIndexWriteLeavesNoTemp(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range []string{s.Dir(), s.path("memo"), s.TempDir()} {
-		ents, _ := os.ReadDir(d)
+		ents := readDir(t, d)
 		for _, e := range ents {
 			if strings.HasPrefix(e.Name(), ".tmp") || d == s.TempDir() {
 				t.Errorf("%s holds %s", d, e.Name())
@@ -206,7 +223,10 @@ func TestConcurrentWriters(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	s, _ := OpenStore(dir)
+	s, err := OpenStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tags, err := s.Tags()
 	if err != nil {
 		t.Fatal(err)
@@ -251,6 +271,36 @@ func writeRandom(dir, tag string) error {
 		}
 	}
 	return nil
+}
+
+func randomImage(t *testing.T, byteSize, layers int64) v1.Image {
+	t.Helper()
+	img, err := random.Image(byteSize, layers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// digest is the digest of an image or a layer.
+func digest(t *testing.T, x interface{ Digest() (v1.Hash, error) }) v1.Hash {
+	t.Helper()
+	d, err := x.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// readDir lists dir, failing the test if it cannot: a missing directory
+// is not an empty one.
+func readDir(t *testing.T, dir string) []os.DirEntry {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ents
 }
 
 func mustLayers(t *testing.T, img v1.Image) []v1.Layer {

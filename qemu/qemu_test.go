@@ -51,7 +51,10 @@ func TestArgs(t *testing.T) {
 	if strings.Contains(line, "hostfwd=tcp::") || strings.Contains(line, "0.0.0.0") {
 		t.Errorf("a forward is not bound to 127.0.0.1: %s", line)
 	}
-	kvm, _ := Args(Config{Board: p, Kernel: "k", Initrd: "i", Accel: "kvm"})
+	kvm, err := Args(Config{Board: p, Kernel: "k", Initrd: "i", Accel: "kvm"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(strings.Join(kvm, " "), "-accel kvm -m 256") || !strings.Contains(strings.Join(kvm, " "), "-cpu host") {
 		t.Errorf("kvm command line: %v", kvm)
 	}

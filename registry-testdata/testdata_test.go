@@ -49,9 +49,15 @@ func readTree(t *testing.T, dir string) map[string][]byte {
 			return err
 		}
 		b, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
 		files[filepath.ToSlash(rel)] = b
-		return err
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)

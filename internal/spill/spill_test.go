@@ -39,7 +39,11 @@ func TestBuffer(t *testing.T) {
 					t.Errorf("read %d: %d bytes (%v), want %d", i, len(got), err, len(want))
 				}
 			}
-			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+			ents, err := os.ReadDir(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ents) != 0 {
 				t.Errorf("the spill file is visible: %v", ents)
 			}
 		})
