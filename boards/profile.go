@@ -1,5 +1,13 @@
 package boards
 
+import (
+	"fmt"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/wispboot/wisp/limits"
+)
+
 // Profile describes one board, as a file of boards/profiles/ holds it;
 // each field says what it is for.
 type Profile struct {
@@ -37,6 +45,23 @@ type Profile struct {
 	QEMU           *QEMU    `json:"qemu,omitempty"`
 	// Sources cite where the hardware facts above come from.
 	Sources []string `json:"sources,omitempty"`
+}
+
+// InitramfsBudget bounds what the board's initramfs holds: while the
+// kernel unpacks it, archive and contents are both in RAM, and the app
+// needs room to run, so its contents alone may take at most half the RAM
+// (the artifacts then check the archive too).
+func (p *Profile) InitramfsBudget() *limits.Budget {
+	ram := int64(p.Memory()) << 20
+	if ram <= 0 {
+		ram = 2 * limits.Image
+	}
+	return &limits.Budget{What: "the initramfs", Why: fmt.Sprintf("half of board %s's %d MiB of RAM", p.Name, ram>>20), Limit: ram / 2}
+}
+
+// ImagePlatform is the OCI platform of the board's images.
+func (p *Profile) ImagePlatform() v1.Platform {
+	return v1.Platform{OS: p.Platform.OS, Architecture: p.Platform.Architecture, Variant: p.Platform.Variant}
 }
 
 // Platform is the OCI platform of the board's images.

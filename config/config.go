@@ -105,6 +105,23 @@ type Exec struct {
 // Nobody is the default identity of the binary.
 var Nobody = User{UID: 65534, GID: 65534}
 
+// ParseUser reads a numeric identity: "UID:GID", or "UID" with the group
+// of the same number (as --user and an image config's User give it).
+// Names cannot be resolved without the image's /etc/passwd, and
+// 4294967295 is no id (it means "unchanged" to setresuid).
+func ParseUser(s string) (User, error) {
+	us, gs, hasGID := strings.Cut(s, ":")
+	uid, err := strconv.ParseUint(us, 10, 32)
+	gid := uid
+	if err == nil && hasGID {
+		gid, err = strconv.ParseUint(gs, 10, 32)
+	}
+	if err != nil || uid == 1<<32-1 || gid == 1<<32-1 {
+		return User{}, errors.New("user " + strconv.Quote(s) + " is not UID:GID (or UID) with numbers, like 1000:1000")
+	}
+	return User{UID: uint32(uid), GID: uint32(gid)}, nil
+}
+
 // Decode reads a configuration and validates it. A field it does not know,
 // a value of the wrong type or anything after the JSON object is an error.
 func Decode(r io.Reader) (*Config, error) {
@@ -134,7 +151,7 @@ func (c *Config) Validate() error {
 	case c.User.UID == 1<<32-1 || c.User.GID == 1<<32-1:
 		return errors.New("user " + strconv.FormatUint(uint64(c.User.UID), 10) + ":" + strconv.FormatUint(uint64(c.User.GID), 10) +
 			": 4294967295 is not an id")
-	case c.TmpSize != "" && !isSize(c.TmpSize):
+	case c.TmpSize != "" && !IsSize(c.TmpSize):
 		return errors.New("tmp size " + strconv.Quote(c.TmpSize) + " is not a size like 64m or 25%")
 	case c.Clock.NTPTimeoutMs < 0:
 		return errors.New("NTP timeout " + strconv.Itoa(c.Clock.NTPTimeoutMs) + " ms is negative")
@@ -191,8 +208,8 @@ func isSysctlKey(k string) bool {
 	return true
 }
 
-// isSize accepts a tmpfs size: digits, then one of k, m, g or %.
-func isSize(s string) bool {
+// IsSize accepts a tmpfs size: digits, then one of k, m, g or %.
+func IsSize(s string) bool {
 	digits := strings.TrimRight(s, "kmgKMG%")
 	if len(s)-len(digits) > 1 || digits == "" {
 		return false

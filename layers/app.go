@@ -64,10 +64,16 @@ func addendum(r Role, what string, files ...File) (mutate.Addendum, error) {
 }
 
 func roleAddendum(r Role, what string, l v1.Layer) mutate.Addendum {
+	return Annotated(r, l, "wisp: "+path.Clean(what))
+}
+
+// Annotated is l as an addendum with role r, its history saying
+// createdBy, at epoch.Time().
+func Annotated(r Role, l v1.Layer, createdBy string) mutate.Addendum {
 	return mutate.Addendum{
 		Layer:       l,
-		Annotations: annotations(r),
-		History:     v1.History{Created: v1.Time{Time: epoch.Time()}, CreatedBy: "wisp: " + path.Clean(what)},
+		Annotations: map[string]string{AnnotationRole: string(r)},
+		History:     v1.History{Created: v1.Time{Time: epoch.Time()}, CreatedBy: createdBy},
 	}
 }
 
@@ -75,7 +81,7 @@ func roleAddendum(r Role, what string, l v1.Layer) mutate.Addendum {
 func ReadConfig(ctx context.Context, l v1.Layer) (*config.Config, error) {
 	var c *config.Config
 	want := strings.TrimPrefix(config.Path, "/")
-	err := walkLayer(ctx, l, func(name string, h *tar.Header, r io.Reader) error {
+	err := Walk(ctx, l, func(name string, h *tar.Header, r io.Reader) error {
 		if name != want {
 			return nil
 		}

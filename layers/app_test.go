@@ -9,10 +9,9 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"github.com/wispboot/wisp/config"
+	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/internal/testenv"
 )
-
-func readDir(dir string) ([]os.DirEntry, error) { return os.ReadDir(dir) }
 
 // TestLayersAreDeterministic builds every constructed layer twice, with
 // the source file's mtime changed in between, and compares digests.
@@ -43,7 +42,7 @@ func TestLayersAreDeterministic(t *testing.T) {
 			t.Errorf("%s layer: %s then %s", first[i].Annotations[AnnotationRole], a, b)
 		}
 	}
-	files := layerFiles(t, first[0].Layer)
+	files := fixture.LayerFiles(t, first[0].Layer)
 	if files["app/svc"] != "\x7fELF pretend binary" || len(files) != 2 {
 		t.Errorf("app layer = %v", files)
 	}

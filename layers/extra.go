@@ -18,7 +18,6 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/klauspost/compress/gzip"
 
-	"github.com/wispboot/wisp/internal/epoch"
 	"github.com/wispboot/wisp/limits"
 )
 
@@ -172,6 +171,5 @@ func ExtraFrom(ctx context.Context, l v1.Layer, what string, budget *limits.Budg
 }
 
 func extraAddendum(l v1.Layer, what string) mutate.Addendum {
-	return mutate.Addendum{Layer: l, Annotations: annotations(RoleExtra),
-		History: v1.History{Created: v1.Time{Time: epoch.Time()}, CreatedBy: "wisp: extra " + what}}
+	return Annotated(RoleExtra, l, "wisp: extra "+what)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/wispboot/wisp/config"
+	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/internal/testenv"
 	"github.com/wispboot/wisp/limits"
 )
@@ -44,7 +45,7 @@ func TestExtraFromTar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if add.Annotations[AnnotationRole] != "extra" || layerFiles(t, add.Layer)["usr/share/zoneinfo/UTC"] != "hi" {
+	if add.Annotations[AnnotationRole] != "extra" || fixture.LayerFiles(t, add.Layer)["usr/share/zoneinfo/UTC"] != "hi" {
 		t.Errorf("extra layer %v", add.Annotations)
 	}
 	for _, tt := range []struct {
@@ -79,7 +80,7 @@ func TestExtraFromDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := layerFiles(t, add.Layer)["etc/app/conf.yaml"]; got != "port: 80\n" {
+	if got := fixture.LayerFiles(t, add.Layer)["etc/app/conf.yaml"]; got != "port: 80\n" {
 		t.Errorf("conf.yaml = %q", got)
 	}
 	os.Symlink("../../../etc/shadow", filepath.Join(dir, "escape"))
@@ -181,7 +182,7 @@ func TestCACerts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(layerFiles(t, add.Layer)["etc/ssl/certs/ca-certificates.crt"], "BEGIN CERTIFICATE") {
+	if !strings.Contains(fixture.LayerFiles(t, add.Layer)["etc/ssl/certs/ca-certificates.crt"], "BEGIN CERTIFICATE") {
 		t.Error("the bundle is not at /etc/ssl/certs/ca-certificates.crt")
 	}
 	notPEM := filepath.Join(t.TempDir(), "x")
@@ -199,7 +200,7 @@ func TestEtcFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files := layerFiles(t, add.Layer)
+	files := fixture.LayerFiles(t, add.Layer)
 	for name, want := range map[string]string{
 		"etc/passwd":      "app:x:1000:1000:wisp app:/:/sbin/nologin\n",
 		"etc/group":       "app:x:1000:\n",
@@ -212,7 +213,7 @@ func TestEtcFiles(t *testing.T) {
 	}
 	c.User, c.Network = config.Nobody, &config.Network{Interface: "eth0", DHCP: true}
 	add, _ = Config(c)
-	files = layerFiles(t, add.Layer)
+	files = fixture.LayerFiles(t, add.Layer)
 	if !strings.Contains(files["etc/passwd"], "nobody:x:65534:65534") || !strings.Contains(files["etc/hosts"], "127.0.1.1\tsvc") {
 		t.Errorf("nobody with DHCP: passwd %q hosts %q", files["etc/passwd"], files["etc/hosts"])
 	}

@@ -15,10 +15,11 @@ import (
 	"github.com/klauspost/compress/gzip"
 )
 
-// streamLayer writes a layer to a file in one pass, hashing both the
+// FileWriter writes a layer to a file in one pass, hashing both the
 // compressed and the uncompressed stream, so a large layer (a module tree)
-// is never held in memory nor read twice.
-type streamLayer struct {
+// is never held in memory nor read twice. Write its entries with the
+// embedded tar.Writer, then Finish; Abort removes an unfinished one.
+type FileWriter struct {
 	*tar.Writer
 	f        *os.File
 	zw       *gzip.Writer
@@ -28,20 +29,21 @@ type streamLayer struct {
 	finished bool
 }
 
-func newStreamLayer(dir string) (*streamLayer, error) {
+// NewFileWriter starts a layer in a new file in dir.
+func NewFileWriter(dir string) (*FileWriter, error) {
 	f, err := os.CreateTemp(dir, "layer-*.tar.gz")
 	if err != nil {
 		return nil, fmt.Errorf("creating layer file: %w", err)
 	}
-	l := &streamLayer{f: f, digest: sha256.New(), diffID: sha256.New()}
+	l := &FileWriter{f: f, digest: sha256.New(), diffID: sha256.New()}
 	zw, _ := gzip.NewWriterLevel(io.MultiWriter(f, l.digest, counter{&l.size}), gzip.DefaultCompression)
 	l.zw = zw
 	l.Writer = tar.NewWriter(io.MultiWriter(zw, l.diffID))
 	return l, nil
 }
 
-// finish closes the stream and returns the layer, backed by the file.
-func (l *streamLayer) finish() (v1.Layer, error) {
+// Finish closes the stream and returns the layer, backed by the file.
+func (l *FileWriter) Finish() (v1.Layer, error) {
 	l.finished = true
 	for _, c := range []io.Closer{l.Writer, l.zw, l.f} {
 		if err := c.Close(); err != nil {
@@ -57,12 +59,19 @@ func (l *streamLayer) finish() (v1.Layer, error) {
 	})
 }
 
-// abort removes the file of an unfinished layer.
-func (l *streamLayer) abort() {
+// Abort removes the file of an unfinished layer.
+func (l *FileWriter) Abort() {
 	if !l.finished {
 		l.f.Close()
 		os.Remove(l.f.Name())
 	}
+}
+
+// Remove removes the layer's file, finished or not: a finished layer
+// cannot be read after it.
+func (l *FileWriter) Remove() {
+	l.f.Close()
+	os.Remove(l.f.Name())
 }
 
 type counter struct{ n *int64 }

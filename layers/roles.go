@@ -1,7 +1,5 @@
 package layers
 
-import ()
-
 // Role is what a layer holds; it is recorded in the AnnotationRole
 // annotation of the layer's descriptor.
 type Role string
@@ -43,8 +41,5 @@ const (
 const (
 	KindBase      = "base"
 	KindAppliance = "appliance"
+	KindInit      = "init" // the images of wisp init push
 )
-
-func annotations(r Role) map[string]string {
-	return map[string]string{AnnotationRole: string(r)}
-}

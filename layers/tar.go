@@ -76,7 +76,7 @@ func withParents(files []File) ([]File, error) {
 func writeTar(w io.Writer, files []File) error {
 	tw := tar.NewWriter(w)
 	for _, f := range files {
-		h := header(f.Path, f.Mode)
+		h := Header(f.Path, f.Mode)
 		switch {
 		case f.Mode.IsDir():
 			h.Name += "/"
@@ -114,7 +114,9 @@ func copyFile(w io.Writer, f File) error {
 }
 
 // header is a normalized tar header for name: owner 0:0, dated epoch.Time().
-func header(name string, mode fs.FileMode) *tar.Header {
+// Header is the tar header wisp writes for name: mode's permission and
+// type bits, owned by 0:0, dated epoch.Time().
+func Header(name string, mode fs.FileMode) *tar.Header {
 	h := &tar.Header{Name: name, Mode: int64(mode.Perm()), ModTime: epoch.Time(), Typeflag: tar.TypeReg}
 	if mode&fs.ModeSetuid != 0 {
 		h.Mode |= 0o4000

@@ -9,7 +9,9 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/wispboot/wisp/internal/appbinary"
 	"github.com/wispboot/wisp/internal/fixture"
+	"github.com/wispboot/wisp/internal/kernelpkg"
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/limits"
 )
@@ -40,7 +42,7 @@ func TestBase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sel, err := layers.SelectModules(context.Background(), ls[1], []string{"virtio_pci", "virtio_net"})
+	sel, err := kernelpkg.SelectModules(context.Background(), ls[1], []string{"virtio_pci", "virtio_net"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +92,7 @@ func TestAppBinaries(t *testing.T) {
 		{"app-ko through PATH and a symlink", fixture.LayoutImage(t, "app-ko"), "app", "/ko-app/hello", "amd64", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := layers.BinaryFromImage(context.Background(), tt.img, tt.binaryPath, t.TempDir(), limits.Binary)
+			b, err := appbinary.FromImage(context.Background(), tt.img, tt.binaryPath, t.TempDir(), limits.Binary)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,9 +10,10 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
-	"github.com/wispboot/wisp/build"
+	"github.com/wispboot/wisp/internal/compose"
 	"github.com/wispboot/wisp/internal/epoch"
 	"github.com/wispboot/wisp/internal/fixture"
+	"github.com/wispboot/wisp/internal/kernelpkg"
 	"github.com/wispboot/wisp/layers"
 )
 
@@ -30,11 +31,11 @@ func nothing() {}
 // fixture.KernelDeb: a kernel layer (boot/vmlinux) and a modules layer.
 func baseQEMUAMD64(tmp string) (artifact, func(), error) {
 	deb := bytes.NewReader(fixture.KernelDeb(KernelVersion).Bytes())
-	b, err := layers.ImportDeb(context.Background(), deb, layers.Kernel{File: "vmlinux", Format: layers.FormatELF, Arch: "amd64"}, tmp)
+	b, err := kernelpkg.ImportDeb(context.Background(), deb, kernelpkg.Kernel{File: "vmlinux", Format: kernelpkg.FormatELF, Arch: "amd64"}, tmp)
 	if err != nil {
 		return artifact{}, nil, err
 	}
-	img, err := compose(amd64, v1.Config{Labels: map[string]string{
+	img, err := compose.Image(amd64, v1.Config{Labels: map[string]string{
 		layers.LabelKind:          layers.KindBase,
 		layers.LabelBoard:         "qemu-amd64",
 		layers.LabelKernelVersion: b.KernelVersion,
@@ -98,7 +99,7 @@ func appKo(string) (artifact, func(), error) {
 
 // app is an image for p with config c and one layer of files.
 func app(p v1.Platform, c v1.Config, createdBy string, files ...layers.File) (v1.Image, error) {
-	img, err := compose(p, c)
+	img, err := compose.Image(p, c)
 	if err != nil {
 		return nil, err
 	}
@@ -113,6 +114,3 @@ func appendLayer(img v1.Image, createdBy string, files ...layers.File) (v1.Image
 	}
 	return mutate.Append(img, mutate.Addendum{Layer: l, History: v1.History{Created: v1.Time{Time: epoch.Time()}, CreatedBy: createdBy}})
 }
-
-// compose is how wisp makes every image.
-var compose = build.Compose

@@ -7,7 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wispboot/wisp/build"
+	"github.com/wispboot/wisp/internal/appliance"
+	"github.com/wispboot/wisp/internal/publish"
 	"github.com/wispboot/wisp/layers"
 )
 
@@ -23,7 +24,7 @@ func newBase(g *globals) *cobra.Command {
 func newBaseImport(g *globals) *cobra.Command {
 	var target, push string
 	var asJSON bool
-	var pk build.Packages
+	var pk appliance.Packages
 	c := &cobra.Command{
 		Use:   "import --target BOARD --kernel-deb FILE.deb|--kernel-apk FILE.apk [--firmware-deb FILE.deb|--firmware-dir DIR]",
 		Short: "Import kernel (and firmware) packages as a board base in the local store",
@@ -55,13 +56,13 @@ base-BOARD:latest.`,
 			}
 			fmt.Fprintf(c.ErrOrStderr(), "importing %s%s for %s…\n", pk.KernelDeb, pk.KernelAPK, p.Name)
 			start := time.Now()
-			im, err := build.Import(c.Context(), src.Store, p, pk)
+			im, err := appliance.Import(c.Context(), src.Store, p, pk)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(c.ErrOrStderr(), "imported kernel %s with %d modules in %s\n", im.KernelVersion, im.ModuleCount, time.Since(start).Round(time.Millisecond))
 			if push != "" {
-				if im.Pushed, err = build.PushStored(c.Context(), src, im.Digest.String(), push, layers.KindBase); err != nil {
+				if im.Pushed, err = publish.PushStored(c.Context(), src, im.Digest.String(), push, layers.KindBase); err != nil {
 					return err
 				}
 			}
@@ -105,13 +106,13 @@ Blobs the registry already has are not sent again.`,
 				if err != nil {
 					return fmt.Errorf("%w (or name the local base: wisp base push LOCAL-TAG REF)", err)
 				}
-				local = build.BaseTag(p.Name, "latest")
+				local = appliance.BaseTag(p.Name, "latest")
 			}
 			src, err := g.sources()
 			if err != nil {
 				return err
 			}
-			pushed, err := build.PushStored(c.Context(), src, local, ref, layers.KindBase)
+			pushed, err := publish.PushStored(c.Context(), src, local, ref, layers.KindBase)
 			if err != nil {
 				return err
 			}

@@ -10,12 +10,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wispboot/wisp/build"
+	"github.com/wispboot/wisp/internal/appliance"
+	"github.com/wispboot/wisp/internal/settings"
 )
 
 func newBuild(g *globals) *cobra.Command {
 	f := &buildFlags{}
-	var push string
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "build --target BOARD --binary FILE|IMAGE [--ip CIDR --gateway IP] [--out DIR] [--push REF]",
@@ -40,17 +40,17 @@ defaults (--arg, --env, --user override them).`,
 					return err
 				}
 			}
-			req, err := f.request()
+			in, err := f.inputs()
 			if err != nil {
 				return err
 			}
-			req.Push, req.Warn = push, c.ErrOrStderr()
 			src, err := g.sources()
 			if err != nil {
 				return err
 			}
 			start := time.Now()
-			res, err := build.Build(c.Context(), src, req)
+			res, err := appliance.Build(c.Context(), src, in, f.set, f.out,
+				appliance.WithWarnings(c.ErrOrStderr()), appliance.WithVersion(version))
 			if err != nil {
 				return err
 			}
@@ -62,13 +62,12 @@ defaults (--arg, --env, --user override them).`,
 		},
 	}
 	f.register(c.Flags())
-	c.Flags().StringVar(&f.out, "out", "", "directory for the boot files (kernel, initrd.img); without it only the image is stored")
-	c.Flags().StringVar(&push, "push", "", "push the appliance to this registry reference")
+	settings.Flags(c.Flags(), &f.out)
 	c.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return c
 }
 
-func printResult(w io.Writer, r *build.Result, took time.Duration) {
+func printResult(w io.Writer, r *appliance.Result, took time.Duration) {
 	fmt.Fprintf(w, "appliance %s@%s (%s)\n", r.Tag, r.Digest, took.Round(time.Millisecond))
 	fmt.Fprintf(w, "  base     %s\n", r.Base)
 	fmt.Fprintf(w, "  binary   %s\n", r.Binary)

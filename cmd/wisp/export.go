@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wispboot/wisp/build"
+	"github.com/wispboot/wisp/internal/artifacts"
 )
 
 func newExport(g *globals) *cobra.Command {
@@ -31,7 +31,7 @@ rebuilt; the files are those of the image's layers.`,
 			if err != nil {
 				return err
 			}
-			a, err := build.WriteArtifacts(c.Context(), app.Image, app.Board, out, src.Store)
+			a, err := artifacts.Export(c.Context(), app.Image, app.Board, out, src.Store)
 			if err != nil {
 				return err
 			}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wispboot/wisp/build"
 	"github.com/wispboot/wisp/flash"
+	"github.com/wispboot/wisp/internal/artifacts"
 	"github.com/wispboot/wisp/internal/cleanup"
 	"github.com/wispboot/wisp/limits"
 )
@@ -87,7 +87,7 @@ func exportImage(c *cobra.Command, g *globals, ref, dir string) (string, error) 
 	if app.Board.Disk == nil {
 		return "", fmt.Errorf("%s is for %s, which boots in QEMU, not from a disk", ref, app.Board.Name)
 	}
-	a, err := build.WriteArtifacts(c.Context(), app.Image, app.Board, dir, src.Store)
+	a, err := artifacts.Export(c.Context(), app.Image, app.Board, dir, src.Store)
 	if err != nil {
 		return "", err
 	}

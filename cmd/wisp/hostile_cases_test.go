@@ -21,7 +21,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 
-	"github.com/wispboot/wisp/build"
+	"github.com/wispboot/wisp/internal/compose"
 	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/internal/registrytest"
 	"github.com/wispboot/wisp/internal/testenv"
@@ -66,8 +66,8 @@ func (c *hctx) evilProfile() string {
 
 // appliance is an image labelled as a wisp appliance for board, with
 // the given layers (role annotations as given).
-func appliance(board string, adds ...mutate.Addendum) v1.Image {
-	img, err := build.Compose(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{Labels: map[string]string{
+func applianceImage(board string, adds ...mutate.Addendum) v1.Image {
+	img, err := compose.Image(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{Labels: map[string]string{
 		layers.LabelKind: layers.KindAppliance, layers.LabelBoard: board, layers.LabelCmdline: "console=ttyS0",
 	}}, adds...)
 	if err != nil {
@@ -121,7 +121,7 @@ func (c *hctx) build(binary string, more ...string) []string {
 
 // appImage is a linux/amd64 image of one layer whose entrypoint is ep.
 func appImage(l v1.Layer, ep string) v1.Image {
-	img, err := build.Compose(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{Entrypoint: []string{ep}}, mutate.Addendum{Layer: l})
+	img, err := compose.Image(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{Entrypoint: []string{ep}}, mutate.Addendum{Layer: l})
 	if err != nil {
 		panic(err)
 	}
@@ -137,23 +137,23 @@ func pulledCases() []hostileCase {
 	return []hostileCase{
 		{input: inPulled, name: "dev.wisp.board names a profile file whose QEMU is a script (wisp run REF)",
 			args: func(c *hctx) []string {
-				return []string{"run", c.push("label-path/app", appliance(c.evilProfile())), "--accel", "tcg"}
+				return []string{"run", c.push("label-path/app", applianceImage(c.evilProfile())), "--accel", "tcg"}
 			},
 			want: "which is not built into wisp: pass its profile with --target FILE.json"},
 		{input: inPulled, name: "dev.wisp.board names a profile file (wisp export REF)",
 			args: func(c *hctx) []string {
-				return []string{"export", c.push("label-path-export/app", appliance(c.evilProfile())), "--out", c.out}
+				return []string{"export", c.push("label-path-export/app", applianceImage(c.evilProfile())), "--out", c.out}
 			},
 			want: "which is not built into wisp"},
 		{input: inPulled, name: "dev.wisp.board names a profile file (wisp flash REF)",
 			args: func(c *hctx) []string {
 				disk := c.file("disk.raw", nil)
-				return []string{"flash", c.push("label-path-flash/app", appliance(c.evilProfile())), disk, "--yes"}
+				return []string{"flash", c.push("label-path-flash/app", applianceImage(c.evilProfile())), disk, "--yes"}
 			},
 			want: "which is not built into wisp"},
 		{input: inPulled, name: "dev.wisp.board holds terminal escape sequences",
 			args: func(c *hctx) []string {
-				return []string{"export", c.push("label-escape/app", appliance("\x1b[2J\x1b[31mpi9\r")), "--out", c.out}
+				return []string{"export", c.push("label-escape/app", applianceImage("\x1b[2J\x1b[31mpi9\r")), "--out", c.out}
 			},
 			want: `"?[2J?[31mpi9?"`},
 		{input: inPulled, name: "image that is not a wisp appliance",
@@ -184,13 +184,13 @@ func pulledCases() []hostileCase {
 			want: "the registry's answer to GET /v2/huge-manifest/app/manifests/1 is over wisp's limit: more than 4 MiB"},
 		{input: inPulled, name: "config layer whose config.json unpacks to 512 MiB (wisp inspect)",
 			args: func(c *hctx) []string {
-				img := appliance("qemu-amd64", role(c.env.bomb("etc/wisp/config.json", 512<<20), layers.RoleConfig))
+				img := applianceImage("qemu-amd64", role(c.env.bomb("etc/wisp/config.json", 512<<20), layers.RoleConfig))
 				return []string{"inspect", c.push("config-bomb/app", img)}
 			},
 			want: "/etc/wisp/config.json is 512 MiB, over wisp's limit (at most 1 MiB)"},
 		{input: inPulled, name: "appliance whose app layer unpacks to 1 GiB (wisp export)",
 			args: func(c *hctx) []string {
-				img := appliance("qemu-amd64", role(c.env.bomb("app/svc", 1<<30), layers.RoleApp))
+				img := applianceImage("qemu-amd64", role(c.env.bomb("app/svc", 1<<30), layers.RoleApp))
 				return []string{"export", c.push("app-bomb/app", img), "--out", c.out}
 			},
 			want: "the initramfs up to /app/svc is 1 GiB, over wisp's limit (at most 128 MiB)"},
@@ -208,7 +208,7 @@ func pulledCases() []hostileCase {
 		{input: inPulled, name: "base whose kernel layer also brings an /init",
 			args: func(c *hctx) []string {
 				kernel := fileLayer(layers.Bytes("boot/vmlinux", 0o644, fixture.Vmlinux), layers.Bytes("init", 0o755, []byte("#!/bin/sh")))
-				base, _ := build.Compose(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{Labels: map[string]string{
+				base, _ := compose.Image(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{Labels: map[string]string{
 					layers.LabelKind: layers.KindBase, layers.LabelBoard: "qemu-amd64"}},
 					role(kernel, layers.RoleKernel), role(modulesLayer(c), layers.RoleModules))
 				return []string{"build", "--target", "qemu-amd64", "--base", c.push("base-with-init/base", base), "--binary", c.env.svc, "--out", c.out}
@@ -217,7 +217,7 @@ func pulledCases() []hostileCase {
 		{input: inPulled, name: "init image whose layer brings more than /init",
 			args: func(c *hctx) []string {
 				initBin := testenv.ReadFile(c.t, c.env.svc)
-				img, _ := build.Compose(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{Labels: map[string]string{layers.LabelKind: build.KindInit}},
+				img, _ := compose.Image(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{Labels: map[string]string{layers.LabelKind: layers.KindInit}},
 					role(fileLayer(layers.Bytes("init", 0o755, initBin), layers.Bytes("lib/modules/x.ko", 0o644, []byte("x"))), layers.RoleInit))
 				return c.build(c.env.svc, "--init", c.push("fat-init/init", img))
 			},
@@ -494,7 +494,7 @@ func extraCases() []hostileCase {
 				tw.Close()
 				raw := b.Bytes()
 				l, _ := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw)), nil })
-				img, _ := build.Compose(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{}, mutate.Addendum{Layer: l})
+				img, _ := compose.Image(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{}, mutate.Addendum{Layer: l})
 				return c.build(c.env.svc, "--layer", c.push("device-layer/layer", img))
 			},
 			want: "dev0 is a device node (179:0)"},

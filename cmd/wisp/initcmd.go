@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wispboot/wisp/build"
 	"github.com/wispboot/wisp/initbin"
+	"github.com/wispboot/wisp/internal/compose"
 )
 
 func newInit(g *globals) *cobra.Command {
@@ -28,7 +28,7 @@ can then use it with --init REF instead of the embedded init.`,
 			if err != nil {
 				return err
 			}
-			idx, err := build.InitIndex(version, initbin.For)
+			idx, err := compose.InitIndex(version, initbin.For)
 			if err != nil {
 				return err
 			}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wispboot/wisp/build"
+	"github.com/wispboot/wisp/internal/appliance"
 )
 
 func newInspect(g *globals) *cobra.Command {
@@ -24,11 +24,11 @@ or a registry reference (pulled into the store by the --pull policy).`,
 			if err != nil {
 				return err
 			}
-			img, used, err := build.Image(c.Context(), src, args[0])
+			img, used, err := appliance.Image(c.Context(), src, args[0])
 			if err != nil {
 				return err
 			}
-			d, err := build.Describe(c.Context(), img, used)
+			d, err := appliance.Describe(c.Context(), img, used)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}

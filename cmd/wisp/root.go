@@ -8,7 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wispboot/wisp/boards"
-	"github.com/wispboot/wisp/build"
+	"github.com/wispboot/wisp/internal/appliance"
+	"github.com/wispboot/wisp/internal/settings"
 	"github.com/wispboot/wisp/oci"
 )
 
@@ -18,7 +19,7 @@ type globals struct {
 	insecure         bool
 	insecureRegistry []string
 	registryTimeout  time.Duration
-	pull             string
+	fetch            settings.Fetch
 	progress         *progress
 	opened           []*oci.Store // closed when the command ends
 	warnedInsecure   bool
@@ -52,7 +53,7 @@ over plain HTTP. Credentials come from the Docker config (DOCKER_CONFIG,
 	pf.StringArrayVar(&g.insecureRegistry, "insecure-registry", nil, "allow plain HTTP and unverified TLS to this registry, as HOST or HOST:PORT (repeatable); credentials still never go over plain HTTP")
 	pf.BoolVar(&g.insecure, "insecure", false, "allow plain HTTP and unverified TLS to every registry (prefer --insecure-registry)")
 	pf.DurationVar(&g.registryTimeout, "registry-timeout", oci.DefaultTimeout, "give up on a registry that sends nothing for this long")
-	pf.StringVar(&g.pull, "pull", "missing", "when to fetch bases, inits and appliances: missing, always or never (binary images are resolved on every build unless never)")
+	settings.Flags(pf, &g.fetch)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see wisp %s --help)", err, c.Name())
 	})
@@ -77,18 +78,18 @@ func (g *globals) close() {
 }
 
 // sources opens the store and sets up registry access.
-func (g *globals) sources() (build.Sources, error) {
+func (g *globals) sources() (oci.Sources, error) {
 	s, err := g.store()
 	if err != nil {
-		return build.Sources{}, err
+		return oci.Sources{}, err
 	}
-	policy, err := oci.ParsePullPolicy(g.pull)
+	policy, err := oci.ParsePullPolicy(g.fetch.Pull)
 	if err != nil {
-		return build.Sources{}, fmt.Errorf("--pull: %w", err)
+		return oci.Sources{}, fmt.Errorf("--pull: %w", err)
 	}
 	for _, h := range g.insecureRegistry {
 		if h == "" || strings.ContainsAny(h, "/ ") {
-			return build.Sources{}, fmt.Errorf("--insecure-registry %q: want a registry as HOST or HOST:PORT, like 10.0.0.5:5000", h)
+			return oci.Sources{}, fmt.Errorf("--insecure-registry %q: want a registry as HOST or HOST:PORT, like 10.0.0.5:5000", h)
 		}
 	}
 	if g.insecure && !g.warnedInsecure {
@@ -97,16 +98,16 @@ func (g *globals) sources() (build.Sources, error) {
 	}
 	r := oci.NewRemote(oci.WithInsecure(g.insecure), oci.WithInsecureRegistry(g.insecureRegistry...), oci.WithTimeout(g.registryTimeout),
 		oci.WithUserAgent("wisp/"+version), oci.WithProgress(g.progress.channel))
-	return build.Sources{Store: s, Remote: r, Pull: policy}, nil
+	return oci.Sources{Store: s, Remote: r, Pull: policy}, nil
 }
 
 // targetHelp is the help of every --target flag.
-const targetHelp = "board name (see wisp targets), or a board profile .json file"
+var targetHelp = settings.Fields(&settings.Target{})[0].Help
 
 // loadAppliance loads an appliance by store tag, digest or registry
 // reference; target, if not "", names its board instead of its label
 // (a profile file, for a custom board).
-func loadAppliance(c *cobra.Command, src build.Sources, ref, target string) (*build.Appliance, error) {
+func loadAppliance(c *cobra.Command, src oci.Sources, ref, target string) (*appliance.Loaded, error) {
 	var p *boards.Profile
 	if target != "" {
 		var err error
@@ -114,7 +115,7 @@ func loadAppliance(c *cobra.Command, src build.Sources, ref, target string) (*bu
 			return nil, err
 		}
 	}
-	return build.LoadAppliance(c.Context(), src, ref, p)
+	return appliance.Load(c.Context(), src, ref, p)
 }
 
 // board looks up --target: a built-in board, or a profile file the

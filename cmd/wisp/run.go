@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/wispboot/wisp/boards"
-	"github.com/wispboot/wisp/build"
+	"github.com/wispboot/wisp/internal/appliance"
+	"github.com/wispboot/wisp/internal/artifacts"
 	"github.com/wispboot/wisp/internal/cleanup"
+	"github.com/wispboot/wisp/internal/settings"
 	"github.com/wispboot/wisp/qemu"
 )
 
@@ -25,9 +26,7 @@ const (
 
 func newRun(g *globals) *cobra.Command {
 	f := &buildFlags{}
-	var forwards []string
-	var accel string
-	var timeout time.Duration
+	var r settings.Run
 	var qemuArgs []string
 	c := &cobra.Command{
 		Use:   "run [APPLIANCE] | run --target BOARD --binary FILE|IMAGE [--forward HOST:GUEST]",
@@ -55,21 +54,21 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 				}
 			}
 			var fwd []qemu.Forward
-			for _, s := range forwards {
+			for _, s := range r.Forward {
 				fw, err := qemu.ParseForward(s)
 				if err != nil {
 					return fmt.Errorf("--forward: %w", err)
 				}
 				fwd = append(fwd, fw)
 			}
-			if _, err := qemu.ChooseAccel(accel); err != nil {
+			if _, err := qemu.ChooseAccel(r.Accel); err != nil {
 				return fmt.Errorf("--accel: %w", err)
 			}
 			src, err := g.sources()
 			if err != nil {
 				return err
 			}
-			out := f.out
+			out := f.out.Out
 			if out == "" {
 				dir, err := os.MkdirTemp("", "wisp-run-*")
 				if err != nil {
@@ -81,34 +80,37 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 			}
 			var name string
 			var p *boards.Profile
-			var a *build.Artifacts
+			var a *artifacts.Output
 			if len(args) == 1 {
-				app, err := loadAppliance(c, src, args[0], f.target)
+				app, err := loadAppliance(c, src, args[0], f.target.Target)
 				if err != nil {
 					return err
 				}
-				if a, err = build.WriteArtifacts(c.Context(), app.Image, app.Board, out, src.Store); err != nil {
+				if a, err = artifacts.Export(c.Context(), app.Image, app.Board, out, src.Store); err != nil {
 					return err
 				}
 				name, p = app.Ref, app.Board
 			} else {
 				// QEMU user networking's addresses, for boards with a NIC there.
-				if p, err := board(f.target); err == nil && len(f.ip) == 0 && !f.dhcp && p.QEMU != nil && p.QEMU.NIC != "" {
-					f.ip, f.gateway = []string{userNetIP}, []string{userNetGateway}
-					if len(f.dns) == 0 {
-						f.dns = []string{userNetDNS}
+				set := f.set
+				if p, err := board(f.target.Target); err == nil && len(set.IP) == 0 && !set.DHCP && p.QEMU != nil && p.QEMU.NIC != "" {
+					set.IP, set.Gateway = []string{userNetIP}, []string{userNetGateway}
+					if len(set.DNS) == 0 {
+						set.DNS = []string{userNetDNS}
 					}
 				}
-				req, err := f.request()
+				in, err := f.inputs()
 				if err != nil {
 					return err
 				}
-				req.Out, req.Warn = out, c.ErrOrStderr()
-				res, err := build.Build(c.Context(), src, req)
+				outs := f.out
+				outs.Out = out
+				res, err := appliance.Build(c.Context(), src, in, set, outs,
+					appliance.WithWarnings(c.ErrOrStderr()), appliance.WithVersion(version))
 				if err != nil {
 					return err
 				}
-				name, p, a = res.Tag+"@"+res.Digest.String(), req.Board, res.Artifacts
+				name, p, a = res.Tag+"@"+res.Digest.String(), in.Board, res.Artifacts
 			}
 			if p.QEMU == nil {
 				return fmt.Errorf("board %s cannot boot in QEMU: flash its image (%s) instead", p.Name, a.Image)
@@ -118,15 +120,15 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 				return err
 			}
 			ctx := c.Context()
-			if timeout > 0 {
+			if r.Timeout > 0 {
 				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(ctx, timeout)
+				ctx, cancel = context.WithTimeout(ctx, r.Timeout)
 				defer cancel()
 			}
-			chosen, _ := qemu.ChooseAccel(accel)
+			chosen, _ := qemu.ChooseAccel(r.Accel)
 			fmt.Fprintf(c.ErrOrStderr(), "booting %s on %s (%s)%s; Ctrl-C stops\n", name, p.Name, chosen, describeForwards(fwd))
 			err = qemu.Run(ctx, qemu.Config{
-				Board: p, Kernel: kernel, Initrd: initrd, DTB: dtb, Cmdline: a.Cmdline, Forwards: fwd, Accel: accel, Extra: qemuArgs,
+				Board: p, Kernel: kernel, Initrd: initrd, DTB: dtb, Cmdline: a.Cmdline, Forwards: fwd, Accel: r.Accel, Extra: qemuArgs,
 				Stdout: c.OutOrStdout(), Stderr: c.ErrOrStderr(),
 			})
 			switch {
@@ -135,7 +137,7 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 			case err != nil:
 				return err
 			case errors.Is(ctx.Err(), context.DeadlineExceeded) && c.Context().Err() == nil:
-				fmt.Fprintf(c.ErrOrStderr(), "stopped after --timeout %s\n", timeout)
+				fmt.Fprintf(c.ErrOrStderr(), "stopped after --timeout %s\n", r.Timeout)
 			default:
 				fmt.Fprintln(c.ErrOrStderr(), "stopped")
 			}
@@ -143,10 +145,9 @@ gets QEMU user networking's address (10.0.2.15/24, gateway 10.0.2.2, DNS
 		},
 	}
 	f.register(c.Flags())
-	c.Flags().StringVar(&f.out, "out", "", "keep the boot files in this directory (default a temporary one)")
-	c.Flags().StringArrayVar(&forwards, "forward", nil, "forward 127.0.0.1:HOST to the guest's GUEST port, as HOST:GUEST (repeatable)")
-	c.Flags().StringVar(&accel, "accel", "auto", "accelerator: tcg, kvm, or auto (KVM when usable and not nested)")
-	c.Flags().DurationVar(&timeout, "timeout", 0, "stop QEMU after this long (like 60s); 0 runs until Ctrl-C")
+	settings.Flags(c.Flags(), &f.out, "tag", "out")
+	c.Flags().Lookup("out").Usage = "keep the boot files in this directory (default a temporary one)"
+	settings.Flags(c.Flags(), &r)
 	c.Flags().StringArrayVar(&qemuArgs, "qemu-arg", nil, "extra argument for QEMU, appended last (repeatable), like --qemu-arg=-rtc --qemu-arg=base=1970-01-01")
 	return c
 }

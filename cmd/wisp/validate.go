@@ -6,13 +6,15 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wispboot/wisp/build"
 	"github.com/wispboot/wisp/elfcheck"
+	"github.com/wispboot/wisp/internal/appliance"
+	"github.com/wispboot/wisp/internal/settings"
 	"github.com/wispboot/wisp/oci"
 )
 
 func newValidate(g *globals) *cobra.Command {
-	var target, binary, binaryPath string
+	var target settings.Target
+	var in settings.Inputs
 	c := &cobra.Command{
 		Use:   "validate --target BOARD --binary FILE|IMAGE",
 		Short: "Check that a binary can run on a board: static ELF, architecture, page alignment",
@@ -22,20 +24,21 @@ the board's platform, found as wisp build finds it.`,
 		Example: "  wisp validate --target pi5 --binary ./svc\n  wisp validate --target qemu-amd64 --binary ghcr.io/org/svc:1.4",
 		Args:    cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			p, err := board(target)
+			p, err := board(target.Target)
 			if err != nil {
 				return err
 			}
-			if binary == "" {
+			if in.Binary == "" {
 				return fmt.Errorf("--binary is required")
 			}
-			file := binary
-			if _, err := os.Stat(binary); err != nil && oci.IsRegistryRef(binary) {
+			in.Board = p
+			file := in.Binary
+			if _, err := os.Stat(in.Binary); err != nil && oci.IsRegistryRef(in.Binary) {
 				src, err := g.sources()
 				if err != nil {
 					return err
 				}
-				f, done, err := build.FindBinary(c.Context(), src, p, binary, binaryPath)
+				f, done, err := appliance.FindBinary(c.Context(), src, in)
 				if err != nil {
 					return err
 				}
@@ -45,12 +48,11 @@ the board's platform, found as wisp build finds it.`,
 			if err := elfcheck.CheckFile(file, elfcheck.Want{Arch: p.Platform.Architecture, PageSize: uint64(p.PageSize)}); err != nil {
 				return err
 			}
-			fmt.Fprintf(c.OutOrStdout(), "%s: static %s ELF, segments aligned to %d bytes: ok for %s\n", binary, p.Platform.Architecture, p.PageSize, p.Name)
+			fmt.Fprintf(c.OutOrStdout(), "%s: static %s ELF, segments aligned to %d bytes: ok for %s\n", in.Binary, p.Platform.Architecture, p.PageSize, p.Name)
 			return nil
 		},
 	}
-	c.Flags().StringVar(&target, "target", "", targetHelp)
-	c.Flags().StringVar(&binary, "binary", "", "the binary: a local file, or an image reference whose entrypoint is the binary")
-	c.Flags().StringVar(&binaryPath, "binary-path", "", "path of the binary inside the --binary image, when its entrypoint is a wrapper")
+	settings.Flags(c.Flags(), &target)
+	settings.Flags(c.Flags(), &in, "binary", "binary-path")
 	return c
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,85 +9,26 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/wispboot/wisp/boards"
+	"github.com/wispboot/wisp/internal/settings"
 	"github.com/wispboot/wisp/limits"
 	"github.com/wispboot/wisp/oci"
 )
 
-// wispFile is wisp.json: every flag of wisp build and wisp run, by name.
-// docs/wisp.schema.json describes it (a test keeps the two in step).
-type wispFile struct {
-	Target        string            `json:"target,omitempty"`
-	Binary        string            `json:"binary,omitempty"`
-	BinaryPath    string            `json:"binaryPath,omitempty"`
-	Base          string            `json:"base,omitempty"`
-	Init          string            `json:"init,omitempty"`
-	Tag           string            `json:"tag,omitempty"`
-	Out           string            `json:"out,omitempty"`
-	Push          string            `json:"push,omitempty"`
-	Pull          string            `json:"pull,omitempty"`
-	Hostname      string            `json:"hostname,omitempty"`
-	DHCP          *bool             `json:"dhcp,omitempty"`
-	IP            []string          `json:"ip,omitempty"`
-	Gateway       []string          `json:"gateway,omitempty"`
-	DNS           []string          `json:"dns,omitempty"`
-	Search        []string          `json:"search,omitempty"`
-	NTP           []string          `json:"ntp,omitempty"`
-	User          string            `json:"user,omitempty"`
-	Capabilities  []string          `json:"capabilities,omitempty"`
-	Args          []string          `json:"args,omitempty"`
-	Env           map[string]string `json:"env,omitempty"`
-	Sysctls       map[string]string `json:"sysctls,omitempty"`
-	CmdlineAppend string            `json:"cmdlineAppend,omitempty"`
-	TmpSize       string            `json:"tmpSize,omitempty"`
-	TmpExec       *bool             `json:"tmpExec,omitempty"`
-	Layers        []string          `json:"layers,omitempty"`
-	CACerts       json.RawMessage   `json:"caCerts,omitempty"` // true (the host's bundle) or a file
-	Forward       []string          `json:"forward,omitempty"`
-	Accel         string            `json:"accel,omitempty"`
-	Timeout       string            `json:"timeout,omitempty"`
-}
-
+// wisp.json sets the flags of wisp build and wisp run by their keys:
+// internal/settings declares both, and generates docs/wisp.schema.json.
+//
 // A wisp.json usually arrives with a cloned repository, so it is trusted
-// only as far as this table says (docs/security.md): it sets the
-// appliance's settings; the files it names stay inside its directory; it
-// names boards only among the built-in ones. What could run a program,
-// read or write elsewhere or weaken transport security is for the
-// command line only (commandLineOnly).
-
-// valueKind is what a wisp.json key holds.
-type valueKind int
-
-const (
-	setting   valueKind = iota // a plain value the flag checks
-	filePath                   // a file or directory inside wisp.json's directory
-	pathOrRef                  // such a path, or a registry reference
-	builtIn                    // a built-in board's name
-	caBundle                   // true (the host's CA bundle) or a path
-)
-
-// fileFlags maps wisp.json keys to flag names and what they hold.
-var fileFlags = map[string]struct {
-	flag string
-	kind valueKind
-}{
-	"target": {"target", builtIn}, "binary": {"binary", pathOrRef}, "binaryPath": {"binary-path", setting},
-	"base": {"base", setting}, "init": {"init", setting}, "tag": {"tag", setting}, "out": {"out", filePath},
-	"push": {"push", setting}, "pull": {"pull", setting},
-	"hostname": {"hostname", setting}, "dhcp": {"dhcp", setting}, "ip": {"ip", setting},
-	"gateway": {"gateway", setting}, "dns": {"dns", setting}, "search": {"search", setting},
-	"ntp": {"ntp", setting}, "user": {"user", setting}, "capabilities": {"cap", setting},
-	"args": {"arg", setting}, "env": {"env", setting}, "sysctls": {"sysctl", setting},
-	"cmdlineAppend": {"cmdline-append", setting}, "tmpSize": {"tmp-size", setting}, "tmpExec": {"tmp-exec", setting},
-	"layers": {"layer", pathOrRef}, "caCerts": {"ca-certs", caBundle},
-	"forward": {"forward", setting}, "accel": {"accel", setting}, "timeout": {"timeout", setting},
-}
+// only as far as each setting's file kind says (docs/security.md): it
+// sets the appliance's settings; the files it names stay inside its
+// directory; it names boards only among the built-in ones. What could
+// run a program, read or write elsewhere or weaken transport security is
+// for the command line only (commandLineOnly).
 
 // commandLineOnly are keys a wisp.json may not have, with the reason.
 var commandLineOnly = map[string]string{
@@ -100,7 +40,7 @@ var commandLineOnly = map[string]string{
 
 // readWispFile decodes wisp.json strictly: an unknown key or a value of
 // the wrong type is an error naming its JSON path.
-func readWispFile(file string) (map[string]any, error) {
+func readWispFile(file string) (map[string][]string, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("-f: %w", err)
@@ -113,55 +53,84 @@ func readWispFile(file string) (map[string]any, error) {
 	return parseWispFile(file, b)
 }
 
-// parseWispFile decodes the bytes of wisp.json, named file in errors.
-func parseWispFile(file string, b []byte) (map[string]any, error) {
+// parseWispFile decodes the bytes of wisp.json, named file in errors,
+// into the values each key's flag takes.
+func parseWispFile(file string, b []byte) (map[string][]string, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, jsonError(err))
 	}
+	values := map[string][]string{}
 	for _, k := range slices.Sorted(maps.Keys(raw)) {
 		if why, ok := commandLineOnly[k]; ok {
 			return nil, fmt.Errorf("%s: $.%s is not allowed in wisp.json: %s", file, k, why)
 		}
-		if _, ok := fileFlags[k]; !ok {
+		f, ok := settings.Lookup(k)
+		if !ok {
 			return nil, fmt.Errorf("%s: unknown key $.%s (see docs/wisp.schema.json)", file, k)
 		}
-	}
-	var wf wispFile
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&wf); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, jsonError(err))
-	}
-	values := map[string]any{}
-	rv := reflect.ValueOf(wf)
-	for i := 0; i < rv.NumField(); i++ {
-		key, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("json"), ",")
-		if _, set := raw[key]; set {
-			values[key] = rv.Field(i).Interface()
+		vs, err := flagValues(f, raw[k])
+		if err != nil {
+			return nil, fmt.Errorf("%s: $.%s: %w", file, k, err)
 		}
+		values[k] = vs
 	}
-	if c, ok := raw["caCerts"]; ok {
+	return values, nil
+}
+
+// flagValues decodes a key's value, of the JSON type its setting has,
+// into flag values: a list for a repeatable flag, K=V for a map, "" for
+// caCerts: true (the flag's own default, the host's bundle).
+func flagValues(f settings.Field, raw json.RawMessage) ([]string, error) {
+	switch {
+	case f.File == "caBundle":
 		var on bool
 		var path string
 		switch {
-		case json.Unmarshal(c, &on) == nil && on:
-			values["caCerts"] = "" // the flag's own default: the host's bundle
-		case json.Unmarshal(c, &path) == nil && path != "":
-			values["caCerts"] = path
-		default:
-			return nil, fmt.Errorf("%s: $.caCerts: want true or a file name", file)
+		case json.Unmarshal(raw, &on) == nil && on:
+			return []string{""}, nil
+		case json.Unmarshal(raw, &path) == nil && path != "":
+			return []string{path}, nil
 		}
+		return nil, errors.New("want true or a file name")
+	case f.File == "map":
+		var m map[string]string
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, jsonError(err)
+		}
+		var kvs []string
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			kvs = append(kvs, k+"="+m[k])
+		}
+		return kvs, nil
+	case f.Type.Kind() == reflect.Bool:
+		var v bool
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, jsonError(err)
+		}
+		return []string{strconv.FormatBool(v)}, nil
+	case f.Type.Kind() == reflect.Slice:
+		var v []string
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, jsonError(err)
+		}
+		return v, nil
 	}
-	return values, nil
+	var v string // strings, and durations like "60s"
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, jsonError(err)
+	}
+	return []string{v}, nil
 }
 
 func jsonError(err error) error {
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
 	switch {
-	case errors.As(err, &te):
+	case errors.As(err, &te) && te.Field != "":
 		return fmt.Errorf("$.%s: want %s, not %s", te.Field, te.Type, te.Value)
+	case errors.As(err, &te):
+		return fmt.Errorf("want %s, not %s", te.Type, te.Value)
 	case errors.As(err, &se):
 		return fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, se)
 	}
@@ -177,20 +146,20 @@ func applyWispFile(fs *pflag.FlagSet, file string) error {
 	}
 	dir := filepath.Dir(file)
 	for _, key := range slices.Sorted(maps.Keys(values)) {
-		m := fileFlags[key]
-		fl := fs.Lookup(m.flag)
+		f, _ := settings.Lookup(key)
+		fl := fs.Lookup(f.Flag)
 		if fl == nil || fl.Changed {
 			continue // a flag of the other command (run's --forward in build), or given
 		}
-		for _, v := range strs(values[key]) {
-			v, err := fileValue(dir, m.kind, v)
+		for _, v := range values[key] {
+			v, err := fileValue(dir, f.File, v)
 			if err != nil {
 				return fmt.Errorf("%s: $.%s: %w", file, key, err)
 			}
-			if v == "" && m.kind == caBundle {
+			if v == "" && f.File == "caBundle" {
 				v = fl.NoOptDefVal
 			}
-			if err := fs.Set(m.flag, v); err != nil {
+			if err := fs.Set(f.Flag, v); err != nil {
 				return fmt.Errorf("%s: $.%s: %w", file, key, err)
 			}
 		}
@@ -198,18 +167,18 @@ func applyWispFile(fs *pflag.FlagSet, file string) error {
 	return nil
 }
 
-// fileValue checks a wisp.json value of kind and returns what the flag
-// gets: paths joined to the file's directory.
-func fileValue(dir string, kind valueKind, v string) (string, error) {
+// fileValue checks a wisp.json value of a file kind (settings.Field.File)
+// and returns what the flag gets: paths joined to the file's directory.
+func fileValue(dir, kind, v string) (string, error) {
 	switch {
-	case kind == builtIn:
+	case kind == "board":
 		if _, err := boards.Lookup(v); err != nil {
 			return "", fmt.Errorf("%q is not a built-in board (%s): a profile file is used only when named on the command line, --target FILE.json", v, strings.Join(boards.Names(), ", "))
 		}
 		return v, nil
-	case kind == caBundle && v == "", kind == setting:
+	case kind == "caBundle" && v == "", kind == "", kind == "map":
 		return v, nil
-	case kind == pathOrRef && oci.IsRegistryRef(v):
+	case kind == "pathOrRef" && oci.IsRegistryRef(v):
 		if _, err := os.Lstat(v); err == nil {
 			return "", fmt.Errorf("%q is both a registry reference and a file in the current directory: write a path relative to wisp.json, or name it on the command line", v)
 		}
@@ -264,28 +233,4 @@ func realPath(p string) (string, error) {
 		rest = filepath.Join(filepath.Base(p), rest)
 		p = parent
 	}
-}
-
-// strs flattens a wisp.json value into flag values.
-func strs(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []string:
-		return v
-	case *bool:
-		return []string{strconv.FormatBool(*v)}
-	case map[string]string:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		out := make([]string, len(keys))
-		for i, k := range keys {
-			out[i] = k + "=" + v[k]
-		}
-		return out
-	}
-	return nil
 }

@@ -5,14 +5,16 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/spf13/pflag"
 
+	"github.com/wispboot/wisp/internal/settings"
 	"github.com/wispboot/wisp/internal/testenv"
+	"github.com/wispboot/wisp/oci"
+	"github.com/wispboot/wisp/qemu"
 )
 
 const schemaFile = "../../docs/wisp.schema.json"
@@ -36,56 +38,44 @@ func validate(t *testing.T, s *jsonschema.Schema, doc []byte) error {
 	return s.Validate(v)
 }
 
-// TestSchemaMatchesWispFile keeps the published schema, the Go struct
-// and the key → flag table describing the same keys.
-func TestSchemaMatchesWispFile(t *testing.T) {
-	b, err := os.ReadFile(schemaFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var schema struct{ Properties map[string]any }
-	if err := json.Unmarshal(b, &schema); err != nil {
-		t.Fatal(err)
-	}
-	var fromSchema, fromStruct, fromTable []string
-	for k := range schema.Properties {
-		fromSchema = append(fromSchema, k)
-	}
-	rt := reflect.TypeOf(wispFile{})
-	for i := 0; i < rt.NumField(); i++ {
-		k, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
-		fromStruct = append(fromStruct, k)
-	}
-	for k := range fileFlags {
-		fromTable = append(fromTable, k)
-	}
-	sort.Strings(fromSchema)
-	sort.Strings(fromStruct)
-	sort.Strings(fromTable)
-	if !reflect.DeepEqual(fromSchema, fromStruct) || !reflect.DeepEqual(fromStruct, fromTable) {
-		t.Errorf("keys differ:\nschema %v\nstruct %v\ntable  %v", fromSchema, fromStruct, fromTable)
-	}
-	// Every key names a flag of build or run.
+// TestEverySettingIsAFlag: every key internal/settings declares (and
+// the schema lists, see TestSchemaIsGenerated there) is a flag of wisp
+// build, wisp run or the root, and the values an enum declares are those
+// its owner takes.
+func TestEverySettingIsAFlag(t *testing.T) {
 	fs := pflag.NewFlagSet("all", pflag.ContinueOnError)
-	(&buildFlags{}).register(fs)
-	run, _ := newRoot()
-	for _, c := range run.Commands() {
+	root, _ := newRoot()
+	for _, c := range root.Commands() {
 		if c.Name() == "run" || c.Name() == "build" {
 			fs.AddFlagSet(c.Flags())
 		}
 	}
-	run.PersistentFlags().VisitAll(func(f *pflag.Flag) { fs.AddFlag(f) })
-	for k, m := range fileFlags {
-		if fs.Lookup(m.flag) == nil {
-			t.Errorf("key %s maps to --%s, which no command has", k, m.flag)
+	root.PersistentFlags().VisitAll(func(f *pflag.Flag) { fs.AddFlag(f) })
+	owners := map[string]func(string) error{
+		"pull":  func(v string) error { _, err := oci.ParsePullPolicy(v); return err },
+		"accel": func(v string) error { _, err := qemu.ChooseAccel(v); return err },
+	}
+	for _, v := range settings.All() {
+		for _, f := range settings.Fields(v) {
+			if fs.Lookup(f.Flag) == nil {
+				t.Errorf("key %s is --%s, which no command has", f.Key, f.Flag)
+			}
+			if len(f.Enum) > 0 && owners[f.Flag] == nil {
+				t.Errorf("--%s declares values %v: add the check of their owner here", f.Flag, f.Enum)
+			}
+			for _, e := range f.Enum {
+				if err := owners[f.Flag](e); err != nil {
+					t.Errorf("--%s declares %q, which its owner refuses: %v", f.Flag, e, err)
+				}
+			}
 		}
 	}
 }
 
 func TestExamplesValidate(t *testing.T) {
 	s := compileSchema(t)
-	examples, _ := filepath.Glob("../../docs/examples/*.json")
-	if len(examples) == 0 {
+	examples, err := filepath.Glob("../../docs/examples/*.json")
+	if err != nil || len(examples) == 0 {
 		t.Fatal("no examples in docs/examples")
 	}
 	for _, ex := range examples {
@@ -129,7 +119,9 @@ func TestWispFileRejects(t *testing.T) {
 func TestWispFilePrecedence(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "conf", "wisp.json")
-	os.MkdirAll(filepath.Dir(file), 0o755)
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	testenv.WriteFile(t, file, []byte(`{
 		"target": "qemu-amd64", "binary": "bin/svc", "hostname": "from-file", "dhcp": true,
 		"dns": ["10.0.2.3", "1.1.1.1"], "env": {"B": "2", "A": "1"}, "layers": ["extra", "ghcr.io/org/tz:1"],
@@ -148,15 +140,15 @@ func TestWispFilePrecedence(t *testing.T) {
 		name      string
 		got, want any
 	}{
-		{"target", f.target, "qemu-amd64"},
-		{"binary", f.binary, filepath.Join(dir, "conf", "bin", "svc")},
-		{"hostname", f.hostname, "from-flag"},
-		{"dhcp", f.dhcp, true},
-		{"dns", f.dns, []string{"9.9.9.9"}},
-		{"env", f.env, []string{"A=1", "B=2"}},
-		{"layers", f.layers, []string{filepath.Join(dir, "conf", "extra"), "ghcr.io/org/tz:1"}},
-		{"caCerts", f.caCerts, "/etc/ssl/certs/ca-certificates.crt"},
-		{"sysctls", f.sysctls, []string{"net.core.somaxconn=1024"}},
+		{"target", f.target.Target, "qemu-amd64"},
+		{"binary", f.in.Binary, filepath.Join(dir, "conf", "bin", "svc")},
+		{"hostname", f.set.Hostname, "from-flag"},
+		{"dhcp", f.set.DHCP, true},
+		{"dns", f.set.DNS, []string{"9.9.9.9"}},
+		{"env", f.set.Env, []string{"A=1", "B=2"}},
+		{"layers", f.in.Layers, []string{filepath.Join(dir, "conf", "extra"), "ghcr.io/org/tz:1"}},
+		{"caCerts", f.in.CACerts, "/etc/ssl/certs/ca-certificates.crt"},
+		{"sysctls", f.set.Sysctls, []string{"net.core.somaxconn=1024"}},
 	} {
 		if !reflect.DeepEqual(c.got, c.want) {
 			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
@@ -187,9 +179,11 @@ func TestWispFileConfined(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			os.Symlink(filepath.Join(outside, "secret.pem"), filepath.Join(dir, "link"))
-			os.Symlink(outside, filepath.Join(dir, "outlink"))
-			os.Symlink(outside, filepath.Join(dir, "dirlink"))
+			for link, to := range map[string]string{"link": filepath.Join(outside, "secret.pem"), "outlink": outside, "dirlink": outside} {
+				if err := os.Symlink(to, filepath.Join(dir, link)); err != nil {
+					t.Fatal(err)
+				}
+			}
 			testenv.WriteFile(t, filepath.Join(dir, "board.json"), []byte(`{}`), 0o644)
 			file := filepath.Join(dir, "wisp.json")
 			testenv.WriteFile(t, file, []byte(tt.doc), 0o644)
@@ -220,8 +214,8 @@ func TestWispFileCommandLineWins(t *testing.T) {
 	if err := applyWispFile(fs, file); err != nil {
 		t.Fatalf("flags given on the command line: %v", err)
 	}
-	if f.binary != "/usr/bin/true" {
-		t.Errorf("binary = %q", f.binary)
+	if f.in.Binary != "/usr/bin/true" {
+		t.Errorf("binary = %q", f.in.Binary)
 	}
 }
 
@@ -229,7 +223,10 @@ func TestWispFileCommandLineWins(t *testing.T) {
 // values of the types the flags take, or refused; never a key a wisp.json
 // may not set.
 func FuzzWispFile(f *testing.F) {
-	examples, _ := filepath.Glob("../../docs/examples/*.json")
+	examples, err := filepath.Glob("../../docs/examples/*.json")
+	if err != nil {
+		f.Fatal(err)
+	}
 	for _, ex := range examples {
 		b := testenv.ReadFile(f, ex)
 		f.Add(b)
@@ -240,14 +237,13 @@ func FuzzWispFile(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for k, v := range values {
-			if _, ok := fileFlags[k]; !ok {
+		for k := range values {
+			if _, ok := settings.Lookup(k); !ok {
 				t.Errorf("key %q taken", k)
 			}
 			if _, ok := commandLineOnly[k]; ok {
 				t.Errorf("command-line-only key %q taken", k)
 			}
-			_ = strs(v)
 		}
 	})
 }
@@ -266,9 +262,11 @@ func TestSchemaAndWispAgree(t *testing.T) {
 		"cmdlineAppend": "loglevel=4", "tmpSize": "64m", "tmpExec": true, "layers": []string{"tz.tar"},
 		"caCerts": true, "forward": []string{"8080:80"}, "accel": "tcg", "timeout": "60s",
 	}
-	for k := range fileFlags {
-		if _, ok := every[k]; !ok {
-			t.Errorf("key %s has no sample here: add one", k)
+	for _, v := range settings.All() {
+		for _, f := range settings.Fields(v) {
+			if _, ok := every[f.Key]; !ok {
+				t.Errorf("key %s has no sample here: add one", f.Key)
+			}
 		}
 	}
 	doc, err := json.Marshal(every)

@@ -1,4 +1,4 @@
-package layers
+package appbinary
 
 import (
 	"context"
@@ -21,9 +21,9 @@ var ErrNoEntrypoint = errors.New("the image names no binary to run")
 // (runc, containerd: oci.DefaultPathEnv).
 const defaultPATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-// ImageBinary is the user's binary found in an app image, extracted to a
+// InImage is the user's binary found in an app image, extracted to a
 // file, with the defaults the image config gives the appliance.
-type ImageBinary struct {
+type InImage struct {
 	Name       string   // argv[0] as the image names the binary (before symlinks), base name only
 	Path       string   // absolute path of the binary in the image, after following symlinks
 	File       string   // the extracted binary, a temporary file in the tmpDir given (caller removes it)
@@ -33,7 +33,7 @@ type ImageBinary struct {
 	WorkingDir string   // the image config's WorkingDir, verbatim ("" if unset)
 }
 
-// BinaryFromImage finds the binary of img and extracts it to a file under
+// FromImage finds the binary of img and extracts it to a file under
 // tmpDir. The binary is argv[0] of the image's command: Entrypoint[0], or
 // Cmd[0] when there is no Entrypoint. A name with a slash is taken from
 // WorkingDir (default /), a bare name is looked up in the PATH of the
@@ -53,7 +53,7 @@ type ImageBinary struct {
 // the binary is missing or whited out, and name the image by digest.
 //
 // The binary may be at most max bytes (and never more than limits.Binary).
-func BinaryFromImage(ctx context.Context, img v1.Image, binaryPath, tmpDir string, max int64) (*ImageBinary, error) {
+func FromImage(ctx context.Context, img v1.Image, binaryPath, tmpDir string, max int64) (*InImage, error) {
 	cf, err := img.ConfigFile()
 	if err != nil {
 		return nil, fmt.Errorf("reading image config: %w", err)
@@ -75,7 +75,7 @@ func BinaryFromImage(ctx context.Context, img v1.Image, binaryPath, tmpDir strin
 	if err != nil {
 		return nil, fmt.Errorf("extracting /%s from image %s: %w", name, imageID(img), err)
 	}
-	return &ImageBinary{
+	return &InImage{
 		Name: path.Base(argv0), Path: "/" + name, File: file, Args: args,
 		Env: slices.Clone(c.Env), User: c.User, WorkingDir: c.WorkingDir,
 	}, nil

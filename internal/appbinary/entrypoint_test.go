@@ -1,4 +1,4 @@
-package layers
+package appbinary
 
 import (
 	"context"
@@ -134,7 +134,7 @@ func TestBinaryFromImage(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tmp := t.TempDir()
-			b, err := BinaryFromImage(context.Background(), testImage(t, tt.config, tt.layers...), tt.binaryPath, tmp, limits.Binary)
+			b, err := FromImage(context.Background(), testImage(t, tt.config, tt.layers...), tt.binaryPath, tmp, limits.Binary)
 			if tt.wantErr != nil || tt.wantText != "" {
 				if err == nil || !isErr(err, tt.wantErr) && tt.wantErr != nil || !strings.Contains(err.Error(), tt.wantText) {
 					t.Fatalf("err = %v, want %v containing %q", err, tt.wantErr, tt.wantText)

@@ -1,4 +1,4 @@
-package layers
+package appbinary
 
 import (
 	"archive/tar"

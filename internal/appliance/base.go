@@ -1,19 +1,19 @@
-package build
+package appliance
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/wispboot/wisp/boards"
+	"github.com/wispboot/wisp/internal/compose"
 	"github.com/wispboot/wisp/internal/ctxio"
-	"github.com/wispboot/wisp/internal/epoch"
+	"github.com/wispboot/wisp/internal/kernelpkg"
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/oci"
 )
@@ -65,7 +65,7 @@ func Import(ctx context.Context, s *oci.Store, p *boards.Profile, pk Packages) (
 	if fw != nil {
 		adds = append([]mutate.Addendum{fw.Addendum}, adds...)
 	}
-	img, err := compose(p, map[string]string{
+	img, err := compose.ForBoard(p, map[string]string{
 		layers.LabelKind:          layers.KindBase,
 		layers.LabelBoard:         p.Name,
 		layers.LabelKernelVersion: b.KernelVersion,
@@ -100,11 +100,11 @@ func (pk Packages) check(p *boards.Profile) error {
 }
 
 // importKernel reads the kernel package named in pk.
-func importKernel(ctx context.Context, p *boards.Profile, pk Packages, tmp string) (*layers.Base, error) {
-	k := layers.Kernel{File: p.Kernel.File, Format: p.Kernel.Format, Arch: p.Platform.Architecture, PageSize: p.PageSize, DTBs: p.DTBs}
-	file, read := pk.KernelDeb, layers.ImportDeb
+func importKernel(ctx context.Context, p *boards.Profile, pk Packages, tmp string) (*kernelpkg.Base, error) {
+	k := kernelpkg.Kernel{File: p.Kernel.File, Format: p.Kernel.Format, Arch: p.Platform.Architecture, PageSize: p.PageSize, DTBs: p.DTBs}
+	file, read := pk.KernelDeb, kernelpkg.ImportDeb
 	if pk.KernelAPK != "" {
-		file, read = pk.KernelAPK, layers.ImportAPK
+		file, read = pk.KernelAPK, kernelpkg.ImportAPK
 	}
 	f, err := os.Open(file)
 	if err != nil {
@@ -120,12 +120,12 @@ func importKernel(ctx context.Context, p *boards.Profile, pk Packages, tmp strin
 
 // importFirmware reads the firmware the board needs; nil if it needs none
 // and none was given.
-func importFirmware(ctx context.Context, p *boards.Profile, pk Packages, tmp string) (*layers.Firmware, error) {
+func importFirmware(ctx context.Context, p *boards.Profile, pk Packages, tmp string) (*kernelpkg.Firmware, error) {
 	var required []string
 	if p.Disk != nil {
 		required = p.Disk.Firmware
 	}
-	var fw *layers.Firmware
+	var fw *kernelpkg.Firmware
 	var from string
 	var err error
 	switch {
@@ -136,47 +136,46 @@ func importFirmware(ctx context.Context, p *boards.Profile, pk Packages, tmp str
 			return nil, fmt.Errorf("--firmware-deb: %w", err)
 		}
 		defer f.Close()
-		fw, err = layers.FirmwareFromDeb(ctx, ctxio.Reader(ctx, f), tmp)
+		fw, err = kernelpkg.FirmwareFromDeb(ctx, ctxio.Reader(ctx, f), tmp)
 		if err != nil {
 			return nil, fmt.Errorf("importing %s: %w", from, err)
 		}
 	case pk.FirmwareDir != "":
 		from = pk.FirmwareDir
-		if fw, err = layers.FirmwareFromDir(pk.FirmwareDir); err != nil {
+		if fw, err = kernelpkg.FirmwareFromDir(pk.FirmwareDir); err != nil {
 			return nil, fmt.Errorf("--firmware-dir: %w", err)
 		}
 	default:
 		return nil, nil
 	}
-	if missing := layers.MissingFirmware(fw.Files, required); len(missing) > 0 {
+	if missing := kernelpkg.MissingFirmware(fw.Files, required); len(missing) > 0 {
 		fw.Close()
 		return nil, fmt.Errorf("firmware %s has no %s, which board %s boots with", from, strings.Join(missing, ", "), p.Name)
 	}
 	return fw, nil
 }
 
-// compose stacks layers into an OCI image for the board's platform.
-func compose(p *boards.Profile, labels map[string]string, c v1.Config, adds ...mutate.Addendum) (v1.Image, error) {
-	c.Labels = labels
-	return Compose(Platform(p), c, adds...)
-}
-
-// Compose stacks layers into an OCI image (OCI media types) for a
-// platform, created at epoch.Time(): how every wisp image is made.
-func Compose(p v1.Platform, c v1.Config, adds ...mutate.Addendum) (v1.Image, error) {
-	cfg := &v1.ConfigFile{
-		Architecture: p.Architecture,
-		OS:           p.OS,
-		Variant:      p.Variant,
-		Created:      v1.Time{Time: epoch.Time()},
-		Config:       c,
-		RootFS:       v1.RootFS{Type: "layers"},
+// baseImage finds the base: ref if given, else the store's latest import
+// for the board, else the board's default base reference.
+func baseImage(ctx context.Context, src oci.Sources, p *boards.Profile, ref string) (v1.Image, string, error) {
+	if ref == "" {
+		img, used, err := src.Image(ctx, BaseTag(p.Name, "latest"), p.ImagePlatform(), "")
+		if !errors.Is(err, oci.ErrNotFound) {
+			return img, used, err
+		}
+		hint := fmt.Sprintf("import one with `wisp base import --target %s --kernel-deb FILE.deb`, or pass --base REF", p.Name)
+		if p.Base == "" || src.Remote == nil {
+			return nil, "", fmt.Errorf("no base for %s in the local store %s: %s", p.Name, src.Store.Dir(), hint)
+		}
+		img, used, err = src.Image(ctx, p.Base, p.ImagePlatform(), "")
+		if err != nil {
+			return nil, "", fmt.Errorf("no base for %s in the local store, and the board's default base failed: %w; %s", p.Name, err, hint)
+		}
+		return img, used, nil
 	}
-	img := mutate.MediaType(empty.Image, types.OCIManifestSchema1)
-	img = mutate.ConfigMediaType(img, types.OCIConfigJSON)
-	img, err := mutate.ConfigFile(img, cfg)
-	if err != nil {
-		return nil, err
+	img, used, err := src.Image(ctx, ref, p.ImagePlatform(), "")
+	if errors.Is(err, oci.ErrNotFound) {
+		return nil, "", fmt.Errorf("base %s is not in the local store %s: import one with `wisp base import --target %s --kernel-deb FILE.deb`, or give a registry reference", ref, src.Store.Dir(), p.Name)
 	}
-	return mutate.Append(img, adds...)
+	return img, used, err
 }

@@ -1,4 +1,4 @@
-package build
+package appliance
 
 import (
 	"bytes"
@@ -16,10 +16,11 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 
 	"github.com/wispboot/wisp/boards"
-	"github.com/wispboot/wisp/config"
 	"github.com/wispboot/wisp/elfcheck"
+	"github.com/wispboot/wisp/internal/artifacts"
 	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/internal/registrytest"
+	"github.com/wispboot/wisp/internal/settings"
 	"github.com/wispboot/wisp/internal/testenv"
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/oci"
@@ -49,18 +50,40 @@ func staticBinary(t *testing.T) string {
 	return fixture.GoBinary(t, "svc", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"})
 }
 
-func request(p *boards.Profile, bin, out string) Request {
-	return Request{
+func request(p *boards.Profile, bin, out string) job {
+	return job{
 		Board: p, Binary: bin, Out: out, InitBinary: []byte("stand-in init"), Version: "test",
-		Network: &config.Network{Addresses: []string{"10.0.2.15/24"}, Gateways: []string{"10.0.2.2"}, DNS: []string{"10.0.2.3"}},
+		IP: []string{"10.0.2.15/24"}, Gateway: []string{"10.0.2.2"}, DNS: []string{"10.0.2.3"},
 	}
+}
+
+// job is one build as the tests give it: inputs, settings, outputs and
+// options in one struct.
+type job struct {
+	Board                       *boards.Profile
+	Binary, BinaryPath          string
+	Base, Init                  string
+	Layers                      []string
+	IP, Gateway, DNS, Args, Env []string
+	User                        string
+	Tag, Out, Push              string
+	InitBinary                  []byte
+	Version                     string
+}
+
+// build runs Build with what j says.
+func build(ctx context.Context, src oci.Sources, j job) (*Result, error) {
+	in := settings.Inputs{Board: j.Board, Binary: j.Binary, BinaryPath: j.BinaryPath, Base: j.Base, Init: j.Init, Layers: j.Layers}
+	set := settings.Settings{IP: j.IP, Gateway: j.Gateway, DNS: j.DNS, Args: j.Args, Env: j.Env, User: j.User}
+	out := settings.Outputs{Tag: j.Tag, Out: j.Out, Push: j.Push}
+	return Build(ctx, src, in, set, out, WithInit(j.InitBinary), WithVersion(j.Version))
 }
 
 func TestBuild(t *testing.T) {
 	s, p := fixtureStore(t)
 	bin := staticBinary(t)
 	out := filepath.Join(t.TempDir(), "out")
-	res, err := Build(context.Background(), Sources{Store: s}, request(p, bin, out))
+	res, err := build(context.Background(), oci.Sources{Store: s}, request(p, bin, out))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +117,7 @@ func TestBuild(t *testing.T) {
 	if len(res.Modules) != 8 || !strings.HasSuffix(res.Modules[len(res.Modules)-1], "/virtio_net.ko") {
 		t.Errorf("modules = %v", res.Modules)
 	}
-	k := testenv.ReadFile(t, filepath.Join(out, KernelFile))
+	k := testenv.ReadFile(t, filepath.Join(out, artifacts.KernelFile))
 	if !bytes.Equal(k, fixture.Vmlinux) {
 		t.Errorf("kernel is %d bytes, want the fixture's %d-byte vmlinux", len(k), len(fixture.Vmlinux))
 	}
@@ -114,7 +137,7 @@ func TestBuildIsReproducible(t *testing.T) {
 	s2, _ := fixtureStore(t)
 	for _, s := range []*oci.Store{s1, s1, s2} {
 		out := t.TempDir()
-		res, err := Build(context.Background(), Sources{Store: s}, request(p, bin, out))
+		res, err := build(context.Background(), oci.Sources{Store: s}, request(p, bin, out))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +159,7 @@ func TestBuildIsReproducible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := WriteArtifacts(context.Background(), img, p, t.TempDir(), s1)
+	a, err := artifacts.Export(context.Background(), img, p, t.TempDir(), s1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,19 +178,19 @@ func TestBuildRejects(t *testing.T) {
 
 	for _, tt := range []struct {
 		name string
-		edit func(*Request)
+		edit func(*job)
 		want error
 		text string
 	}{
-		{"non-ELF binary", func(r *Request) { r.Binary = text }, elfcheck.ErrNotELF, text},
-		{"missing binary", func(r *Request) { r.Binary = "/nonexistent/svc" }, os.ErrNotExist, "/nonexistent/svc"},
-		{"unknown base", func(r *Request) { r.Base = "base-qemu-amd64:nope" }, nil, "import one with `wisp base import"},
-		{"out is under a file", func(r *Request) { r.Out = filepath.Join(file, "out") }, nil, "output directory"},
+		{"non-ELF binary", func(r *job) { r.Binary = text }, elfcheck.ErrNotELF, text},
+		{"missing binary", func(r *job) { r.Binary = "/nonexistent/svc" }, os.ErrNotExist, "/nonexistent/svc"},
+		{"unknown base", func(r *job) { r.Base = "base-qemu-amd64:nope" }, nil, "import one with `wisp base import"},
+		{"out is under a file", func(r *job) { r.Out = filepath.Join(file, "out") }, nil, "output directory"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			req := request(p, bin, filepath.Join(t.TempDir(), "out"))
 			tt.edit(&req)
-			_, err := Build(context.Background(), Sources{Store: s}, req)
+			_, err := build(context.Background(), oci.Sources{Store: s}, req)
 			if err == nil || (tt.want != nil && !errors.Is(err, tt.want)) || !strings.Contains(err.Error(), tt.text) {
 				t.Fatalf("err = %v, want %v naming %q", err, tt.want, tt.text)
 			}
@@ -178,13 +201,13 @@ func TestBuildRejects(t *testing.T) {
 func TestBuildRejectsNonBase(t *testing.T) {
 	s, p := fixtureStore(t)
 	bin := staticBinary(t)
-	res, err := Build(context.Background(), Sources{Store: s}, request(p, bin, ""))
+	res, err := build(context.Background(), oci.Sources{Store: s}, request(p, bin, ""))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req := request(p, bin, "")
 	req.Base = res.Tag // an appliance is not a base
-	if _, err := Build(context.Background(), Sources{Store: s}, req); !errors.Is(err, ErrNotBase) {
+	if _, err := build(context.Background(), oci.Sources{Store: s}, req); !errors.Is(err, ErrNotBase) {
 		t.Errorf("err = %v, want ErrNotBase", err)
 	}
 }
@@ -206,7 +229,7 @@ func TestBuildDetectsCorruptStore(t *testing.T) {
 	b[len(b)/2] ^= 0xff
 	testenv.WriteFile(t, blob, b, 0o644)
 	out := filepath.Join(t.TempDir(), "out")
-	_, err = Build(context.Background(), Sources{Store: s}, request(p, staticBinary(t), out))
+	_, err = build(context.Background(), oci.Sources{Store: s}, request(p, staticBinary(t), out))
 	if !errors.Is(err, oci.ErrCorrupt) || !strings.Contains(err.Error(), m.Layers[1].Digest.Hex) {
 		t.Fatalf("err = %v, want ErrCorrupt naming the blob", err)
 	}
@@ -242,43 +265,57 @@ func fixtureFile(t *testing.T, b []byte) string {
 	return f
 }
 
+// rememberedBlobs are the files of the blobs the store's memos name as
+// segment archives and boot files (package artifacts remembers them).
+func rememberedBlobs(t *testing.T, s *oci.Store) (archives, boot []string) {
+	t.Helper()
+	memos, err := filepath.Glob(filepath.Join(s.Dir(), "memo", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blob := func(h string) string {
+		return filepath.Join(s.Dir(), "blobs", "sha256", strings.TrimPrefix(h, "sha256:"))
+	}
+	for _, m := range memos {
+		var rec struct { // a segment's record; other memos have neither field
+			Archive string
+			Boot    []struct{ Blob v1.Hash }
+		}
+		if err := json.Unmarshal(testenv.ReadFile(t, m), &rec); err != nil {
+			t.Fatalf("memo %s: %v", m, err)
+		}
+		if rec.Archive != "" {
+			archives = append(archives, blob(rec.Archive))
+		}
+		for _, bf := range rec.Boot {
+			boot = append(boot, blob(bf.Blob.String()))
+		}
+	}
+	return archives, boot
+}
+
 // TestSegmentCacheSurvivesCorruption damages every cached boot file and
 // segment in the store: the next build notices, makes them again and
 // writes the same bytes.
 func TestSegmentCacheSurvivesCorruption(t *testing.T) {
 	s, p := fixtureStore(t)
 	bin := staticBinary(t)
-	first, err := Build(context.Background(), Sources{Store: s}, request(p, bin, t.TempDir()))
+	first, err := build(context.Background(), oci.Sources{Store: s}, request(p, bin, t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := testenv.ReadFile(t, first.Artifacts.Initrd)
 	wantKernel := testenv.ReadFile(t, first.Artifacts.Kernel)
-	memos, _ := filepath.Glob(filepath.Join(s.Dir(), "memo", "*"))
+	archives, boot := rememberedBlobs(t, s)
 	damaged := 0
-	for _, m := range memos {
-		var rec segmentRecord
-		b := testenv.ReadFile(t, m)
-		if json.Unmarshal(b, &rec) != nil {
-			continue
-		}
-		var blobs []string
-		if rec.Archive != "" {
-			blobs = append(blobs, rec.Archive)
-		}
-		for _, bf := range rec.Boot {
-			blobs = append(blobs, bf.Blob.String())
-		}
-		for _, d := range blobs {
-			f := filepath.Join(s.Dir(), "blobs", "sha256", strings.TrimPrefix(d, "sha256:"))
-			testenv.WriteFile(t, f, []byte("damaged"), 0o644)
-			damaged++
-		}
+	for _, f := range append(archives, boot...) {
+		testenv.WriteFile(t, f, []byte("damaged"), 0o644)
+		damaged++
 	}
 	if damaged == 0 {
 		t.Fatal("no cached segment or boot file found to damage")
 	}
-	second, err := Build(context.Background(), Sources{Store: s}, request(p, bin, t.TempDir()))
+	second, err := build(context.Background(), oci.Sources{Store: s}, request(p, bin, t.TempDir()))
 	if err != nil {
 		t.Fatalf("build over a damaged cache: %v", err)
 	}
@@ -295,13 +332,13 @@ func TestRebuildKeepsKernel(t *testing.T) {
 	s, p := fixtureStore(t)
 	bin := staticBinary(t)
 	out := t.TempDir()
-	first, err := Build(context.Background(), Sources{Store: s}, request(p, bin, out))
+	first, err := build(context.Background(), oci.Sources{Store: s}, request(p, bin, out))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := testenv.ReadFile(t, first.Artifacts.Kernel)
 	before, _ := os.Stat(first.Artifacts.Kernel)
-	second, err := Build(context.Background(), Sources{Store: s}, request(p, bin, out))
+	second, err := build(context.Background(), oci.Sources{Store: s}, request(p, bin, out))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +355,7 @@ func TestRebuildKeepsKernel(t *testing.T) {
 	if err := os.WriteFile(first.Artifacts.Kernel, damaged, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Build(context.Background(), Sources{Store: s}, request(p, bin, out)); err != nil {
+	if _, err := build(context.Background(), oci.Sources{Store: s}, request(p, bin, out)); err != nil {
 		t.Fatal(err)
 	}
 	if got := testenv.ReadFile(t, first.Artifacts.Kernel); !bytes.Equal(got, want) {
@@ -337,7 +374,7 @@ func TestFailedBuildLeavesOut(t *testing.T) {
 		testenv.WriteFile(t, filepath.Join(out, "kernel"), []byte("the previous kernel"), 0o644)
 		req := request(p, staticBinary(t), out)
 		req.Push = closed + "/x:1"
-		_, err := Build(context.Background(), Sources{Store: s, Remote: oci.NewRemote()}, req)
+		_, err := build(context.Background(), oci.Sources{Store: s, Remote: oci.NewRemote()}, req)
 		if err == nil {
 			t.Fatal("the push to a closed port worked")
 		}
@@ -346,7 +383,7 @@ func TestFailedBuildLeavesOut(t *testing.T) {
 	t.Run("pi4", func(t *testing.T) {
 		s, p := piStore(t, "pi4")
 		out := t.TempDir()
-		_, err := Build(context.Background(), Sources{Store: s, Remote: oci.NewRemote()}, Request{Board: p, Binary: armBinary(t, 0x10000), Out: out, InitBinary: []byte("i"), Push: closed + "/x:1"})
+		_, err := build(context.Background(), oci.Sources{Store: s, Remote: oci.NewRemote()}, job{Board: p, Binary: armBinary(t, 0x10000), Out: out, InitBinary: []byte("i"), Push: closed + "/x:1"})
 		if err == nil {
 			t.Fatal("the push to a closed port worked")
 		}

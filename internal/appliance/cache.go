@@ -1,4 +1,4 @@
-package build
+package appliance
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
+	"github.com/wispboot/wisp/internal/kernelpkg"
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/oci"
 )
@@ -68,13 +69,13 @@ func selectModules(ctx context.Context, s *oci.Store, modules v1.Layer, names []
 		return mutate.Addendum{}, nil, err
 	}
 	key := "modules\x00" + src.String() + "\x00" + strings.Join(names, ",")
-	var opts []layers.SelectOption
+	var opts []kernelpkg.SelectOption
 	if strip {
 		key += "\x00unsigned"
-		opts = append(opts, layers.WithoutSignatures())
+		opts = append(opts, kernelpkg.WithoutSignatures())
 	}
 	return remember(s, key, func() (mutate.Addendum, []string, error) {
-		m, err := layers.SelectModules(ctx, modules, names, opts...)
+		m, err := kernelpkg.SelectModules(ctx, modules, names, opts...)
 		if err != nil {
 			return mutate.Addendum{}, nil, fmt.Errorf("selecting modules: %w", err)
 		}
@@ -82,9 +83,9 @@ func selectModules(ctx context.Context, s *oci.Store, modules v1.Layer, names []
 	})
 }
 
-// initLayer returns the layer of an init binary, remembered by the
+// binaryInitLayer returns the layer of an init binary, remembered by the
 // binary's hash so that the same init is not compressed again.
-func initLayer(s *oci.Store, bin []byte) (mutate.Addendum, error) {
+func binaryInitLayer(s *oci.Store, bin []byte) (mutate.Addendum, error) {
 	sum := sha256.Sum256(bin)
 	add, _, err := remember(s, "init\x00"+hex.EncodeToString(sum[:]), func() (mutate.Addendum, []string, error) {
 		add, err := layers.Init(bin)

@@ -1,10 +1,12 @@
-package build
+package appliance
 
 import (
 	"context"
+
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/wispboot/wisp/config"
+	"github.com/wispboot/wisp/internal/compose"
 	"github.com/wispboot/wisp/layers"
 )
 
@@ -72,7 +74,7 @@ func Describe(ctx context.Context, img v1.Image, ref string) (*Description, erro
 	if desc.Kind != layers.KindAppliance {
 		return desc, nil
 	}
-	add, err := roleLayer(img, layers.RoleConfig)
+	add, err := compose.RoleLayer(img, layers.RoleConfig)
 	if err != nil {
 		return nil, err
 	}

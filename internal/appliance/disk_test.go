@@ -1,4 +1,4 @@
-package build
+package appliance
 
 import (
 	"archive/tar"
@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -19,6 +18,7 @@ import (
 	"github.com/wispboot/wisp/elfcheck"
 	"github.com/wispboot/wisp/image"
 	"github.com/wispboot/wisp/initrd"
+	"github.com/wispboot/wisp/internal/artifacts"
 	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/internal/testenv"
 	"github.com/wispboot/wisp/oci"
@@ -91,7 +91,7 @@ func TestDiskImages(t *testing.T) {
 		t.Run(tt.board, func(t *testing.T) {
 			s, p := piStore(t, tt.board)
 			out := filepath.Join(t.TempDir(), "out")
-			res, err := Build(context.Background(), Sources{Store: s}, Request{Board: p, Binary: armBinary(t, 0x10000), Out: out, InitBinary: []byte("init")})
+			res, err := build(context.Background(), oci.Sources{Store: s}, job{Board: p, Binary: armBinary(t, 0x10000), Out: out, InitBinary: []byte("init")})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -155,7 +155,7 @@ func TestDiskImageReproducible(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "somewhere", "else")
 		bin := armBinary(t, 0x10000)
 		os.Chtimes(bin, time.Now().Add(time.Duration(i)*time.Hour), time.Now())
-		res, err := Build(context.Background(), Sources{Store: s}, Request{Board: p, Binary: bin, Out: out, InitBinary: []byte("init")})
+		res, err := build(context.Background(), oci.Sources{Store: s}, job{Board: p, Binary: bin, Out: out, InitBinary: []byte("init")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,7 +166,7 @@ func TestDiskImageReproducible(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a, err := WriteArtifacts(context.Background(), img, p, t.TempDir(), s)
+			a, err := artifacts.Export(context.Background(), img, p, t.TempDir(), s)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -185,7 +185,7 @@ func TestDiskImageRejects(t *testing.T) {
 	ctx := context.Background()
 	t.Run("4k-aligned binary for pi5", func(t *testing.T) {
 		s, p := piStore(t, "pi5")
-		_, err := Build(ctx, Sources{Store: s}, Request{Board: p, Binary: armBinary(t, 0x1000), Out: t.TempDir(), InitBinary: []byte("i")})
+		_, err := build(ctx, oci.Sources{Store: s}, job{Board: p, Binary: armBinary(t, 0x1000), Out: t.TempDir(), InitBinary: []byte("i")})
 		if !errors.Is(err, elfcheck.ErrAlignment) || !strings.Contains(err.Error(), "-ldflags=-R=0x4000") {
 			t.Errorf("err = %v, want ErrAlignment with the link flag", err)
 		}
@@ -195,7 +195,7 @@ func TestDiskImageRejects(t *testing.T) {
 		small := *p
 		small.Disk = &boards.Disk{BootPartitionMiB: 16, Firmware: p.Disk.Firmware}
 		out := t.TempDir()
-		_, err := Build(ctx, Sources{Store: s}, Request{Board: &small, Binary: armBinary(t, 0x10000), Out: out, InitBinary: []byte("i")})
+		_, err := build(ctx, oci.Sources{Store: s}, job{Board: &small, Binary: armBinary(t, 0x10000), Out: out, InitBinary: []byte("i")})
 		if !errors.Is(err, image.ErrTooLarge) || !strings.Contains(err.Error(), "the limit is 16 MiB") {
 			t.Errorf("err = %v, want ErrTooLarge naming the limit", err)
 		}
@@ -208,7 +208,7 @@ func TestDiskImageRejects(t *testing.T) {
 		tiny := *p
 		tiny.RAMMiB = 1
 		big := fixtureFile(t, append(fixture.TinyELF("arm64"), bytes.Repeat([]byte{7}, 1<<20)...))
-		_, err := Build(ctx, Sources{Store: s}, Request{Board: &tiny, Binary: big, Out: t.TempDir(), InitBinary: []byte("i")})
+		_, err := build(ctx, oci.Sources{Store: s}, job{Board: &tiny, Binary: big, Out: t.TempDir(), InitBinary: []byte("i")})
 		if err == nil || !strings.Contains(err.Error(), "more than half of board pi4's 1 MiB of RAM") {
 			t.Errorf("err = %v", err)
 		}
@@ -252,9 +252,9 @@ func TestImportRejectsPiInputs(t *testing.T) {
 func TestDiskLinksBootFiles(t *testing.T) {
 	s, p := piStore(t, "pi4")
 	bin := armBinary(t, 0x10000)
-	build := func() []byte {
+	buildImage := func() []byte {
 		t.Helper()
-		res, err := Build(context.Background(), Sources{Store: s}, Request{Board: p, Binary: bin, Out: t.TempDir(), InitBinary: []byte("init")})
+		res, err := build(context.Background(), oci.Sources{Store: s}, job{Board: p, Binary: bin, Out: t.TempDir(), InitBinary: []byte("init")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -264,17 +264,8 @@ func TestDiskLinksBootFiles(t *testing.T) {
 		}
 		return b
 	}
-	want := build()
-	var boot []string // the blobs of the remembered boot files
-	memos, _ := filepath.Glob(filepath.Join(s.Dir(), "memo", "*"))
-	for _, m := range memos {
-		var rec segmentRecord
-		if b := testenv.ReadFile(t, m); json.Unmarshal(b, &rec) == nil {
-			for _, bf := range rec.Boot {
-				boot = append(boot, filepath.Join(s.Dir(), "blobs", "sha256", bf.Blob.Hex))
-			}
-		}
-	}
+	want := buildImage()
+	_, boot := rememberedBlobs(t, s) // the blobs of the remembered boot files
 	if len(boot) == 0 {
 		t.Fatal("no remembered boot file")
 	}
@@ -287,7 +278,7 @@ func TestDiskLinksBootFiles(t *testing.T) {
 			}
 		}
 	}
-	if !bytes.Equal(build(), want) {
+	if !bytes.Equal(buildImage(), want) {
 		t.Error("a warm build made another image")
 	}
 	intact()
@@ -296,7 +287,7 @@ func TestDiskLinksBootFiles(t *testing.T) {
 	if err := os.WriteFile(boot[0], b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(build(), want) {
+	if !bytes.Equal(buildImage(), want) {
 		t.Error("a build over a damaged boot file made another image")
 	}
 	intact()
@@ -317,7 +308,7 @@ func TestDiskLinksBootFiles(t *testing.T) {
 		}
 	}
 	time.Sleep(10 * time.Millisecond)
-	if _, err := Build(context.Background(), Sources{Store: s}, Request{Board: p, Binary: bin, Out: t.TempDir(), InitBinary: []byte("init"), Layers: []string{layer}}); err != nil {
+	if _, err := build(context.Background(), oci.Sources{Store: s}, job{Board: p, Binary: bin, Out: t.TempDir(), InitBinary: []byte("init"), Layers: []string{layer}}); err != nil {
 		t.Fatal(err)
 	}
 	intact()

@@ -1,12 +1,11 @@
-// Package build is wisp's only orchestrator: board profile → base (from the
-// local store) → layers (modules selection, init, app, config) → appliance
-// image (stored and tagged) → artifacts (kernel and initrd for QEMU boards).
-// It also turns kernel packages into board bases.
+// Package appliance runs the stages of wisp: it builds an appliance
+// (board profile → base → layers → image, stored, pushed, and written
+// out as artifacts), loads one by reference, describes one, and imports
+// a board base from kernel packages.
 //
-// An appliance carries the kernel layer of its base and, instead of the
-// base's whole module tree, a modules layer holding only the board's
-// modules and their dependencies. That layer is derived once per (base
-// modules layer, module list) and remembered in the store, so warm builds
-// never read the module tree again. The image is the same whether the
-// selection came from the cache or not.
-package build
+// It holds no format of its own: the stages do the work (appbinary finds
+// the binary, compose stacks the image, artifacts writes the kernel,
+// initrd or disk image, publish pushes), and the parts below them read
+// and write the formats. What it adds is the order, the concurrency of a
+// build (build.go) and the caches of derived layers (cache.go).
+package appliance

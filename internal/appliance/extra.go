@@ -1,4 +1,4 @@
-package build
+package appliance
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
+	"github.com/wispboot/wisp/internal/settings"
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/limits"
 	"github.com/wispboot/wisp/oci"
@@ -14,9 +15,9 @@ import (
 
 // extraLayers makes the --layer and --ca-certs layers, in order, each
 // checked by layers.CheckExtra and spent from the initramfs budget.
-func (src Sources) extraLayers(ctx context.Context, req Request, budget *limits.Budget) ([]mutate.Addendum, error) {
+func extraLayers(ctx context.Context, src oci.Sources, in settings.Inputs, budget *limits.Budget) ([]mutate.Addendum, error) {
 	var adds []mutate.Addendum
-	for _, l := range req.Layers {
+	for _, l := range in.Layers {
 		fi, err := os.Stat(l)
 		switch {
 		case err == nil && fi.IsDir():
@@ -32,7 +33,7 @@ func (src Sources) extraLayers(ctx context.Context, req Request, budget *limits.
 			}
 			adds = append(adds, add)
 		case oci.IsRegistryRef(l):
-			img, used, err := src.image(ctx, l, Platform(req.Board), src.Pull)
+			img, used, err := src.Image(ctx, l, in.Board.ImagePlatform(), "")
 			if err != nil {
 				return nil, fmt.Errorf("--layer: %w", err)
 			}
@@ -51,8 +52,8 @@ func (src Sources) extraLayers(ctx context.Context, req Request, budget *limits.
 			return nil, fmt.Errorf("--layer %s: %w, and it is not a registry reference", l, err)
 		}
 	}
-	if req.CACerts != "" {
-		add, err := layers.CACerts(req.CACerts)
+	if in.CACerts != "" {
+		add, err := layers.CACerts(in.CACerts)
 		if err != nil {
 			return nil, fmt.Errorf("--ca-certs: %w", err)
 		}

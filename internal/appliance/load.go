@@ -1,4 +1,4 @@
-package build
+package appliance
 
 import (
 	"context"
@@ -17,19 +17,19 @@ import (
 // not a wisp appliance.
 var ErrNotAppliance = errors.New("not a wisp appliance")
 
-// Appliance is a built appliance, found by reference.
-type Appliance struct {
+// Loaded is a built appliance, found by reference.
+type Loaded struct {
 	Image v1.Image
 	Ref   string // tag@digest or repository@digest
 	Board *boards.Profile
 }
 
-// LoadAppliance finds an appliance by store tag or digest, or pulls it
+// Load finds an appliance by store tag or digest, or pulls it
 // from a registry (by the pull policy), and looks up its board from the
 // dev.wisp.board label. board, if not nil, overrides that lookup (for
 // boards from a profile file).
-func LoadAppliance(ctx context.Context, src Sources, ref string, board *boards.Profile) (*Appliance, error) {
-	img, used, err := src.image(ctx, ref, oci.AnyPlatform, src.Pull)
+func Load(ctx context.Context, src oci.Sources, ref string, board *boards.Profile) (*Loaded, error) {
+	img, used, err := src.Image(ctx, ref, oci.AnyPlatform, "")
 	if errors.Is(err, oci.ErrNotFound) {
 		return nil, fmt.Errorf("%s is neither in the local store nor a registry reference (like registry.example/app:tag)", ref)
 	}
@@ -55,12 +55,12 @@ func LoadAppliance(ctx context.Context, src Sources, ref string, board *boards.P
 	} else if board.Name != l[layers.LabelBoard] {
 		return nil, fmt.Errorf("%s was built for board %q, not %s", ref, label, board.Name)
 	}
-	return &Appliance{Image: img, Ref: used, Board: board}, nil
+	return &Loaded{Image: img, Ref: used, Board: board}, nil
 }
 
 // Image finds any image by store tag or digest, or registry reference.
-func Image(ctx context.Context, src Sources, ref string) (v1.Image, string, error) {
-	img, used, err := src.image(ctx, ref, oci.AnyPlatform, src.Pull)
+func Image(ctx context.Context, src oci.Sources, ref string) (v1.Image, string, error) {
+	img, used, err := src.Image(ctx, ref, oci.AnyPlatform, "")
 	if errors.Is(err, oci.ErrNotFound) {
 		return nil, "", fmt.Errorf("%s is neither in the local store nor a registry reference (like registry.example/app:tag)", ref)
 	}

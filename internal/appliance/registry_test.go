@@ -1,4 +1,4 @@
-package build
+package appliance
 
 import (
 	"context"
@@ -18,6 +18,8 @@ import (
 	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/config"
 	"github.com/wispboot/wisp/elfcheck"
+	"github.com/wispboot/wisp/internal/appbinary"
+	"github.com/wispboot/wisp/internal/compose"
 	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/internal/registrytest"
 	"github.com/wispboot/wisp/internal/testenv"
@@ -50,13 +52,13 @@ func (r *testRegistry) put(t *testing.T, repoTag string, x any) string {
 
 func (r *testRegistry) ref(repoTag string) string { return r.host + "/" + repoTag }
 
-func (r *testRegistry) sources(t *testing.T) Sources {
+func (r *testRegistry) sources(t *testing.T) oci.Sources {
 	t.Helper()
 	s, err := oci.OpenStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Sources{Store: s, Remote: oci.NewRemote(), Pull: oci.PullMissing}
+	return oci.Sources{Store: s, Remote: oci.NewRemote(), Pull: oci.PullMissing}
 }
 
 func qemuAMD64(t *testing.T) *boards.Profile {
@@ -74,7 +76,7 @@ func TestBuildFromRegistry(t *testing.T) {
 	reg := newTestRegistry(t)
 	src := reg.sources(t)
 	ctx := context.Background()
-	res, err := Build(ctx, src, Request{
+	res, err := build(ctx, src, job{
 		Board: qemuAMD64(t), Binary: reg.ref("app:1"), Base: reg.ref("wisp/base-qemu-amd64:6.1"),
 		InitBinary: fixture.TinyELF("amd64"), Push: reg.ref("appliance:1"), Version: "test",
 	})
@@ -119,7 +121,7 @@ func TestBuildFromRegistry(t *testing.T) {
 
 	// A second build reuses the stored base: no request for it.
 	before := len(reg.counter.Requests("/wisp/base-qemu-amd64/"))
-	if _, err := Build(ctx, src, Request{Board: qemuAMD64(t), Binary: reg.ref("app:1"), Base: reg.ref("wisp/base-qemu-amd64:6.1"), InitBinary: []byte("i")}); err != nil {
+	if _, err := build(ctx, src, job{Board: qemuAMD64(t), Binary: reg.ref("app:1"), Base: reg.ref("wisp/base-qemu-amd64:6.1"), InitBinary: []byte("i")}); err != nil {
 		t.Fatal(err)
 	}
 	if after := reg.counter.Requests("/wisp/base-qemu-amd64/"); len(after) != before {
@@ -139,7 +141,7 @@ func TestRepushUploadsOnlyNewBlobs(t *testing.T) {
 		if err := os.WriteFile(bin, elf, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		res, err := Build(context.Background(), src, Request{Board: qemuAMD64(t), Binary: bin, Base: reg.ref("wisp/base-qemu-amd64:6.1"),
+		res, err := build(context.Background(), src, job{Board: qemuAMD64(t), Binary: bin, Base: reg.ref("wisp/base-qemu-amd64:6.1"),
 			InitBinary: []byte("init"), Push: reg.ref("svc-appliance:1")})
 		if err != nil {
 			t.Fatal(err)
@@ -194,7 +196,7 @@ func sameSet(got []string, want map[string]string) bool {
 	return true
 }
 
-func manifestOf(t *testing.T, src Sources, d v1.Hash) (*v1.Manifest, v1.Image) {
+func manifestOf(t *testing.T, src oci.Sources, d v1.Hash) (*v1.Manifest, v1.Image) {
 	t.Helper()
 	img, err := src.Store.Image(d.String())
 	if err != nil {
@@ -209,7 +211,7 @@ func manifestOf(t *testing.T, src Sources, d v1.Hash) (*v1.Manifest, v1.Image) {
 
 // newBlobs maps the digests of the blobs of b that a does not have to
 // their role ("config-blob" for the image config).
-func newBlobs(t *testing.T, src Sources, a, b v1.Hash) map[string]string {
+func newBlobs(t *testing.T, src oci.Sources, a, b v1.Hash) map[string]string {
 	ma, _ := manifestOf(t, src, a)
 	mb, _ := manifestOf(t, src, b)
 	have := map[v1.Hash]bool{ma.Config.Digest: true}
@@ -254,7 +256,7 @@ func TestBinaryImages(t *testing.T) {
 		{name: "ko image", binary: "ko:1"},
 		{name: "ko image, binary path through PATH", binary: "ko:1", binaryPath: "app"},
 		{name: "platform not in the image", binary: "arm64-only:1", wantErr: oci.ErrPlatform, wantText: "it is for linux/arm64/v8, the board needs linux/amd64"},
-		{name: "no entrypoint", binary: "noentry:1", wantErr: layers.ErrNoEntrypoint, wantText: "--binary-path"},
+		{name: "no entrypoint", binary: "noentry:1", wantErr: appbinary.ErrNoEntrypoint, wantText: "--binary-path"},
 		{name: "dynamic binary", binary: "dynamic:1", wantErr: elfcheck.ErrDynamic, wantText: "/svc in " + reg.ref("dynamic:1") + ": not statically linked"},
 		{name: "wrong-arch binary", binary: "lies-about-arch:1", wantErr: elfcheck.ErrArch, wantText: "/svc in " + reg.ref("lies-about-arch:1")},
 		{name: "unknown tag", binary: "app:2", wantErr: oci.ErrNoSuchImage, wantText: reg.ref("app:2")},
@@ -266,7 +268,7 @@ func TestBinaryImages(t *testing.T) {
 				base = tt.base
 			}
 			src := reg.sources(t)
-			res, err := Build(context.Background(), src, Request{Board: qemuAMD64(t), Binary: reg.ref(tt.binary), BinaryPath: tt.binaryPath,
+			res, err := build(context.Background(), src, job{Board: qemuAMD64(t), Binary: reg.ref(tt.binary), BinaryPath: tt.binaryPath,
 				Base: reg.ref(base), InitBinary: []byte("init")})
 			if tt.wantErr != nil || tt.wantText != "" {
 				if !errors.Is(err, tt.wantErr) || !strings.Contains(fmt0(err), tt.wantText) {
@@ -297,8 +299,8 @@ func TestBinaryImages(t *testing.T) {
 func TestFlagsOverrideImageDefaults(t *testing.T) {
 	reg := newTestRegistry(t)
 	src := reg.sources(t)
-	res, err := Build(context.Background(), src, Request{Board: qemuAMD64(t), Binary: reg.ref("app:1"), Base: reg.ref("wisp/base-qemu-amd64:6.1"),
-		InitBinary: []byte("init"), Args: []string{"--port", "9090"}, Env: []string{"GREETING=hello", "NEW=1"}, User: &config.User{UID: 7, GID: 8}})
+	res, err := build(context.Background(), src, job{Board: qemuAMD64(t), Binary: reg.ref("app:1"), Base: reg.ref("wisp/base-qemu-amd64:6.1"),
+		InitBinary: []byte("init"), Args: []string{"--port", "9090"}, Env: []string{"GREETING=hello", "NEW=1"}, User: "7:8"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +313,7 @@ func TestFlagsOverrideImageDefaults(t *testing.T) {
 
 func TestInitFromRegistry(t *testing.T) {
 	reg := newTestRegistry(t)
-	idx, err := InitIndex("test", func(arch string) ([]byte, error) { return fixture.TinyELF(arch), nil })
+	idx, err := compose.InitIndex("test", func(arch string) ([]byte, error) { return fixture.TinyELF(arch), nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +322,7 @@ func TestInitFromRegistry(t *testing.T) {
 	}
 	reg.put(t, "wisp/init:1", idx)
 	src := reg.sources(t)
-	res, err := Build(context.Background(), src, Request{Board: qemuAMD64(t), Binary: reg.ref("app:1"), Base: reg.ref("wisp/base-qemu-amd64:6.1"), Init: reg.ref("wisp/init:1")})
+	res, err := build(context.Background(), src, job{Board: qemuAMD64(t), Binary: reg.ref("app:1"), Base: reg.ref("wisp/base-qemu-amd64:6.1"), Init: reg.ref("wisp/init:1")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,7 +338,7 @@ func TestInitFromRegistry(t *testing.T) {
 	// An init image whose /init is for another architecture is refused.
 	arm, _ := idx.Image(mustIndexDigest(t, idx, "arm64"))
 	reg.put(t, "wisp/init-arm:1", arm)
-	_, err = Build(context.Background(), reg.sources(t), Request{Board: qemuAMD64(t), Binary: reg.ref("app:1"), Base: reg.ref("wisp/base-qemu-amd64:6.1"), Init: reg.ref("wisp/init-arm:1")})
+	_, err = build(context.Background(), reg.sources(t), job{Board: qemuAMD64(t), Binary: reg.ref("app:1"), Base: reg.ref("wisp/base-qemu-amd64:6.1"), Init: reg.ref("wisp/init-arm:1")})
 	if !errors.Is(err, oci.ErrPlatform) {
 		t.Errorf("arm64 init for an amd64 board: err = %v, want ErrPlatform", err)
 	}
@@ -386,7 +388,7 @@ func TestDefaultBase(t *testing.T) {
 	p := *qemuAMD64(t)
 	p.Base = reg.ref("wisp/base-qemu-amd64:6.1")
 	src := reg.sources(t)
-	res, err := Build(context.Background(), src, Request{Board: &p, Binary: reg.ref("app:1"), InitBinary: []byte("init")})
+	res, err := build(context.Background(), src, job{Board: &p, Binary: reg.ref("app:1"), InitBinary: []byte("init")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -395,7 +397,7 @@ func TestDefaultBase(t *testing.T) {
 	}
 	src.Pull = oci.PullNever
 	before := len(reg.counter.Requests("/"))
-	if _, err := Build(context.Background(), src, Request{Board: &p, Binary: reg.ref("app:1"), InitBinary: []byte("init")}); err != nil {
+	if _, err := build(context.Background(), src, job{Board: &p, Binary: reg.ref("app:1"), InitBinary: []byte("init")}); err != nil {
 		t.Errorf("second build offline: %v", err)
 	}
 	if asked := reg.counter.Requests("/")[before:]; len(asked) != 0 {
@@ -417,12 +419,12 @@ func TestExtraLayerFromImage(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := layers.Layer([]layers.File{layers.Bytes("srv/data/index.html", 0o644, []byte("<p>hi</p>"))})
-	img, err := Compose(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{}, mutate.Addendum{Layer: tz}, mutate.Addendum{Layer: data})
+	img, err := compose.Image(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{}, mutate.Addendum{Layer: tz}, mutate.Addendum{Layer: data})
 	if err != nil {
 		t.Fatal(err)
 	}
 	reg.put(t, "tz:1", img)
-	res, err := Build(context.Background(), src, Request{Board: qemuAMD64(t), Binary: reg.ref("app:1"), Base: reg.ref("wisp/base-qemu-amd64:6.1"),
+	res, err := build(context.Background(), src, job{Board: qemuAMD64(t), Binary: reg.ref("app:1"), Base: reg.ref("wisp/base-qemu-amd64:6.1"),
 		InitBinary: []byte("init"), Layers: []string{reg.ref("tz:1")}})
 	if err != nil {
 		t.Fatal(err)
@@ -441,7 +443,7 @@ func TestExtraLayerFromImage(t *testing.T) {
 			t.Errorf("extra layer %d is %s, want the image's %s", i, m.Layers[3+i].Digest, d)
 		}
 	}
-	_, err = Build(context.Background(), src, Request{Board: qemuAMD64(t), Binary: reg.ref("app:1"), Base: reg.ref("wisp/base-qemu-amd64:6.1"),
+	_, err = build(context.Background(), src, job{Board: qemuAMD64(t), Binary: reg.ref("app:1"), Base: reg.ref("wisp/base-qemu-amd64:6.1"),
 		InitBinary: []byte("init"), Layers: []string{reg.ref("ko:1")}})
 	if !errors.Is(err, layers.ErrNotAllowed) || !strings.Contains(err.Error(), "etc/passwd would replace /etc/passwd, which wisp makes") {
 		t.Errorf("an image layer with /etc/passwd: err = %v, want ErrNotAllowed", err)

@@ -1,4 +1,4 @@
-package build
+package artifacts
 
 import (
 	"bufio"
@@ -26,9 +26,9 @@ const (
 	InitrdFile = "initrd.img"
 )
 
-// Artifacts are the files written for a board: kernel and initrd for QEMU
-// boards, a disk image for disk boards.
-type Artifacts struct {
+// Output is what Write wrote for a board into a directory: kernel and
+// initrd for a QEMU board, a disk image for a disk board.
+type Output struct {
 	Dir    string `json:"dir"`
 	Kernel string `json:"-"` // path, QEMU boards
 	Initrd string `json:"-"` // path, QEMU boards
@@ -40,17 +40,18 @@ type Artifacts struct {
 	pending *pending      // files not yet renamed to their names
 }
 
-// commit makes the written files the outputs.
-func (a *Artifacts) commit() error {
+// Commit renames the written files to their names: the output directory
+// changes only now. It is a no-op on nil.
+func (a *Output) Commit() error {
 	if a == nil {
 		return nil
 	}
 	return a.pending.commit()
 }
 
-// discard removes the written files; the output directory stays as it
-// was.
-func (a *Artifacts) discard() {
+// Discard removes the written files that were not committed; the output
+// directory stays as it was. It is a no-op on nil.
+func (a *Output) Discard() {
 	if a != nil {
 		a.pending.discard()
 	}
@@ -64,48 +65,44 @@ type File struct {
 	SHA256 string `json:"sha256"`
 }
 
-// WriteArtifacts flattens img into dir: for a QEMU board its kernel (from
-// boot/) and the initrd; for a disk board the disk image DIR/<board>.img
-// (see disk.go). Files are written under temporary names and renamed only
-// when all are complete, so a failure leaves dir as it was.
-//
-// With a store, the initrd segments and boot files of recurring layers are
-// kept there and reused (segments.go); s may be nil.
-func WriteArtifacts(ctx context.Context, img v1.Image, p *boards.Profile, dir string, s *oci.Store) (*Artifacts, error) {
-	app, err := stored(img, p)
+// Export writes the artifacts of a stored or pulled appliance image into
+// dir and commits them (see Write).
+func Export(ctx context.Context, img v1.Image, p *boards.Profile, dir string, s *oci.Store) (*Output, error) {
+	app, err := FromImage(img, p)
 	if err != nil {
 		return nil, err
 	}
-	a, err := writeArtifacts(ctx, app, p, dir, s)
+	a, err := Write(ctx, app, p, dir, s)
 	if err != nil {
 		return nil, err
 	}
-	if err := a.commit(); err != nil {
+	if err := a.Commit(); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
-// appliance is what artifacts are written from: the image, its layers with
-// their roles, and its kernel command line. Build has them all before the
-// image is complete; asking the image for them would wait for its new
-// layers to be compressed and hashed (ggcr's mutate computes the config,
-// with every layer's descriptor, on first use), which the initrd does not
-// need.
-type appliance struct {
-	img     v1.Image
-	layers  []layerRole
-	cmdline string
+// Appliance is what artifacts are written from: the image, its layers
+// with their roles, and its kernel command line. A build has them all
+// before the image is complete; asking the image for them would wait for
+// its new layers to be compressed and hashed (ggcr's mutate computes the
+// config, with every layer's descriptor, on first use), which the initrd
+// does not need.
+type Appliance struct {
+	Image   v1.Image
+	Layers  []Layer
+	Cmdline string
 }
 
-type layerRole struct {
+// Layer is a layer of an appliance with its role.
+type Layer struct {
 	v1.Layer
-	role layers.Role
+	Role layers.Role
 }
 
-// stored is the appliance of an image that is already whole: one read
+// FromImage is the Appliance of an image that is already whole: one read
 // from the store or a registry.
-func stored(img v1.Image, p *boards.Profile) (*appliance, error) {
+func FromImage(img v1.Image, p *boards.Profile) (*Appliance, error) {
 	m, err := img.Manifest()
 	if err != nil {
 		return nil, err
@@ -117,17 +114,23 @@ func stored(img v1.Image, p *boards.Profile) (*appliance, error) {
 	if len(ls) != len(m.Layers) {
 		return nil, fmt.Errorf("image has %d layers but its manifest %d", len(ls), len(m.Layers))
 	}
-	a := &appliance{img: img, cmdline: cmdline(img, p)}
+	a := &Appliance{Image: img, Cmdline: cmdline(img, p)}
 	for i, l := range ls {
-		a.layers = append(a.layers, layerRole{l, layers.Role(m.Layers[i].Annotations[layers.AnnotationRole])})
+		a.Layers = append(a.Layers, Layer{l, layers.Role(m.Layers[i].Annotations[layers.AnnotationRole])})
 	}
 	return a, nil
 }
 
-// writeArtifacts writes the artifacts under temporary names; the caller
-// commits or discards them.
-func writeArtifacts(ctx context.Context, app *appliance, p *boards.Profile, dir string, s *oci.Store) (_ *Artifacts, err error) {
-	if err := checkOut(dir); err != nil {
+// Write flattens an appliance into dir: for a QEMU board its kernel (from
+// boot/) and the initrd; for a disk board the disk image DIR/<board>.img
+// (see disk.go). Files are written under temporary names: Commit renames
+// them once the caller's build has succeeded, Discard removes them, so a
+// failure leaves dir as it was.
+//
+// With a store, the initrd segments and boot files of recurring layers are
+// kept there and reused (segments.go); s may be nil.
+func Write(ctx context.Context, app *Appliance, p *boards.Profile, dir string, s *oci.Store) (_ *Output, err error) {
+	if err := CheckOut(dir); err != nil {
 		return nil, err
 	}
 	if p.Disk != nil {
@@ -152,7 +155,7 @@ func writeArtifacts(ctx context.Context, app *appliance, p *boards.Profile, dir 
 	pend.track(rd.Name())
 	defer rd.Close()
 
-	a := &Artifacts{Dir: dir, Kernel: filepath.Join(dir, KernelFile), Initrd: filepath.Join(dir, InitrdFile), Cmdline: app.cmdline, pending: pend}
+	a := &Output{Dir: dir, Kernel: filepath.Join(dir, KernelFile), Initrd: filepath.Join(dir, InitrdFile), Cmdline: app.Cmdline, pending: pend}
 	sawKernel, kernelDigest := false, ""
 	kept, keptSize := false, int64(0) // dir holds this kernel already: it is left as it is
 	kernelSum, initrdSum := sha256.New(), sha256.New()
@@ -161,7 +164,7 @@ func writeArtifacts(ctx context.Context, app *appliance, p *boards.Profile, dir 
 			return nil // QEMU boards need only the kernel from boot/
 		}
 		sawKernel, kept = true, false
-		if b, ok := r.(*oci.BlobReader); ok {
+		if b, ok := r.(storedBlob); ok {
 			// A stored boot file: its digest is the artifact's SHA-256.
 			// Rebuilding into the same directory, the kernel there is
 			// usually this one: reading it once beats checking the
@@ -219,9 +222,9 @@ func cmdline(img v1.Image, p *boards.Profile) string {
 
 // flatten writes img's initrd to w, sends boot/ files to boot, and checks
 // that the initramfs fits in the board's RAM.
-func flatten(ctx context.Context, app *appliance, p *boards.Profile, w io.Writer, s *oci.Store, boot initrd.BootFunc) (*initrd.Stats, error) {
+func flatten(ctx context.Context, app *Appliance, p *boards.Profile, w io.Writer, s *oci.Store, boot initrd.BootFunc) (*initrd.Stats, error) {
 	bw := bufio.NewWriterSize(ctxio.Writer(ctx, w), 1<<20)
-	st, err := writeInitrd(s, app, bw, initrd.Compression(p.InitrdCompression), boot, initramfsBudget(p), bootBudget(p))
+	st, err := writeInitrd(s, app, bw, initrd.Compression(p.InitrdCompression), boot, p.InitramfsBudget(), bootBudget(p))
 	if err != nil {
 		return nil, fmt.Errorf("writing initrd: %w", err)
 	}
@@ -267,8 +270,8 @@ func fitsRAM(st *initrd.Stats, p *boards.Profile) error {
 	return nil
 }
 
-// checkOut makes sure dir is, or can become, a writable directory.
-func checkOut(dir string) error {
+// CheckOut makes sure dir is, or can become, a writable directory.
+func CheckOut(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("output directory: %w", err)
 	}

@@ -1,4 +1,4 @@
-package build
+package artifacts
 
 import (
 	"context"
@@ -39,7 +39,7 @@ func ImageFile(p *boards.Profile) string { return p.Name + ".img" }
 // meanwhile. Should one be corrupt, the image is staged again from
 // copies, which reads the blob through its check and so makes it anew
 // (replay in segments.go).
-func writeDisk(ctx context.Context, app *appliance, p *boards.Profile, dir string, s *oci.Store) (*Artifacts, error) {
+func writeDisk(ctx context.Context, app *Appliance, p *boards.Profile, dir string, s *oci.Store) (*Output, error) {
 	a, err := stageDisk(ctx, app, p, dir, s, true)
 	if errors.As(err, new(corruptLink)) {
 		return stageDisk(ctx, app, p, dir, s, false)
@@ -52,7 +52,7 @@ type corruptLink struct{ error }
 
 func (e corruptLink) Unwrap() error { return e.error }
 
-func stageDisk(ctx context.Context, app *appliance, p *boards.Profile, dir string, s *oci.Store, link bool) (_ *Artifacts, err error) {
+func stageDisk(ctx context.Context, app *Appliance, p *boards.Profile, dir string, s *oci.Store, link bool) (_ *Output, err error) {
 	// work/boot is the boot partition's tree, work/<board>.img the image
 	// until the build commits it.
 	work, err := os.MkdirTemp(dir, ".wisp-boot-*")
@@ -85,7 +85,7 @@ func stageDisk(ctx context.Context, app *appliance, p *boards.Profile, dir strin
 		names = append(names, name)
 		target := filepath.Join(stage, filepath.FromSlash(name))
 		var sum hash.Hash
-		if b, ok := r.(*oci.BlobReader); ok { // checked against its digest as it is copied or linked
+		if b, ok := r.(storedBlob); ok { // checked against its digest as it is copied or linked
 			d, err := hex.DecodeString(b.Digest().Hex)
 			if err != nil {
 				return err
@@ -137,7 +137,7 @@ func stageDisk(ctx context.Context, app *appliance, p *boards.Profile, dir strin
 	}
 	if err := errors.Join(
 		os.WriteFile(filepath.Join(stage, piConfig), configTxt, 0o644),
-		os.WriteFile(filepath.Join(stage, piCmdline), image.CmdlineTxt(app.cmdline), 0o644),
+		os.WriteFile(filepath.Join(stage, piCmdline), image.CmdlineTxt(app.Cmdline), 0o644),
 	); err != nil {
 		return nil, err
 	}
@@ -157,7 +157,7 @@ func stageDisk(ctx context.Context, app *appliance, p *boards.Profile, dir strin
 		f.Close()
 	}
 	pend.renames = append(pend.renames, rename{written, out})
-	a := &Artifacts{Dir: dir, Image: out, Stats: initrdStats, Cmdline: app.cmdline, pending: pend,
+	a := &Output{Dir: dir, Image: out, Stats: initrdStats, Cmdline: app.Cmdline, pending: pend,
 		Files: []File{{Name: filepath.Base(out), Path: out, Size: st.ImageBytes, SHA256: hex.EncodeToString(st.SHA256[:])}}}
 	return a, nil
 }
@@ -196,7 +196,7 @@ func copyTo(path string, r io.Reader) error {
 // QEMUFiles returns the kernel, initrd and device tree to boot a's board
 // in QEMU. For a disk board they are read out of the disk image itself,
 // into dir, so what boots is what a card would hold.
-func (a *Artifacts) QEMUFiles(p *boards.Profile, dir string) (kernel, initrd, dtb string, err error) {
+func (a *Output) QEMUFiles(p *boards.Profile, dir string) (kernel, initrd, dtb string, err error) {
 	if a.Image == "" {
 		return a.Kernel, a.Initrd, "", nil
 	}

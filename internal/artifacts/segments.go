@@ -1,4 +1,4 @@
-package build
+package artifacts
 
 import (
 	"errors"
@@ -51,29 +51,29 @@ type bootRecord struct {
 // bootLimit, as each layer is read: a layer over either (a gzip bomb in
 // a pulled appliance) is refused before it is held in memory. The base's
 // firmware and kernel layers may hold nothing but boot/.
-func writeInitrd(s *oci.Store, a *appliance, w io.Writer, c initrd.Compression, boot initrd.BootFunc, content *limits.Budget, bootLimit int64) (*initrd.Stats, error) {
+func writeInitrd(s *oci.Store, a *Appliance, w io.Writer, c initrd.Compression, boot initrd.BootFunc, content *limits.Budget, bootLimit int64) (*initrd.Stats, error) {
 	var segs []*initrd.Segment
 	var bootBytes int64
-	for _, l := range a.layers {
+	for _, l := range a.Layers {
 		opts := []initrd.Option{initrd.WithCompression(c), initrd.WithMaxBytes(content.Limit-content.Used(), bootLimit-bootBytes)}
 		if s != nil {
 			opts = append(opts, initrd.WithSpill(s.TempDir()))
 		}
-		if l.role == layers.RoleFirmware || l.role == layers.RoleKernel {
+		if l.Role == layers.RoleFirmware || l.Role == layers.RoleKernel {
 			opts = append(opts, initrd.BootOnly())
 		}
 		var seg *initrd.Segment
 		var err error
-		if s != nil && cachedRoles[l.role] {
+		if s != nil && cachedRoles[l.Role] {
 			seg, err = cachedSegment(s, l.Layer, c, boot, opts)
 		} else {
 			seg, err = initrd.LayerSegment(l.Layer, boot, opts...)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s layer: %w", l.role, err)
+			return nil, fmt.Errorf("%s layer: %w", l.Role, err)
 		}
 		if err := content.Spend(seg.Stats.Bytes); err != nil {
-			return nil, fmt.Errorf("%s layer: %w", l.role, err)
+			return nil, fmt.Errorf("%s layer: %w", l.Role, err)
 		}
 		bootBytes += seg.Stats.BootBytes
 		if err := limits.Check("the boot files", bootBytes, bootLimit); err != nil {
@@ -82,7 +82,7 @@ func writeInitrd(s *oci.Store, a *appliance, w io.Writer, c initrd.Compression, 
 		segs = append(segs, seg)
 	}
 	if err := initrd.Stackable(segs); errors.Is(err, initrd.ErrNotStackable) {
-		return initrd.Write(a.img, w, boot, initrd.WithCompression(c), initrd.WithMaxBytes(content.Limit, bootLimit))
+		return initrd.Write(a.Image, w, boot, initrd.WithCompression(c), initrd.WithMaxBytes(content.Limit, bootLimit))
 	}
 	return initrd.WriteSegments(w, segs, initrd.WithCompression(c))
 }
@@ -149,6 +149,20 @@ func cachedSegment(s *oci.Store, l v1.Layer, c initrd.Compression, boot initrd.B
 	}
 	return seg, nil
 }
+
+// storedBlob is a boot file that replay reads from a store blob. Its
+// digest is known before it is read, so the writers of artifacts can take
+// it as the file's SHA-256, skip a kernel that is already in place, or
+// link the blob's file (Name) instead of copying it, verifying it (Check)
+// on the side.
+type storedBlob interface {
+	io.Reader
+	Digest() v1.Hash
+	Name() string
+	Check() error
+}
+
+var _ storedBlob = (*oci.BlobReader)(nil)
 
 // replay loads a remembered segment and sends its boot files to boot.
 func replay(s *oci.Store, rec segmentRecord, boot initrd.BootFunc) (*initrd.Segment, error) {

@@ -1,4 +1,4 @@
-package layers
+package kernelpkg
 
 import (
 	"archive/tar"

@@ -1,4 +1,4 @@
-package layers
+package kernelpkg
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/internal/testenv"
+	"github.com/wispboot/wisp/layers"
 )
 
 const rpiKernel = "6.6.51-0-rpi"
@@ -26,14 +27,14 @@ func TestImportAPK(t *testing.T) {
 	if b.KernelVersion != rpiKernel || b.Architecture != "arm64" || b.ModuleCount != 1 {
 		t.Errorf("version %q arch %q modules %d", b.KernelVersion, b.Architecture, b.ModuleCount)
 	}
-	kernel := layerFiles(t, b.Kernel.Layer)
+	kernel := fixture.LayerFiles(t, b.Kernel.Layer)
 	if kernel["boot/kernel_2712.img"] != string(fixture.ARM64Image(16<<10)) || kernel["boot/bcm2712-rpi-5-b.dtb"] != "pi 5 device tree" {
 		t.Errorf("kernel layer holds %v", keys(kernel))
 	}
 	if _, ok := kernel["boot/bcm2711-rpi-4-b.dtb"]; ok {
 		t.Error("a device tree the board does not use was kept")
 	}
-	mods := layerFiles(t, b.Modules.Layer)
+	mods := fixture.LayerFiles(t, b.Modules.Layer)
 	if !strings.HasPrefix(mods["lib/modules/"+rpiKernel+"/kernel/drivers/net/ethernet/cadence/macb.ko"], "\x7fELF") {
 		t.Errorf("macb.ko.gz was not stored decompressed: %v", keys(mods))
 	}
@@ -65,9 +66,7 @@ func TestImportAPKRejects(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) || (tt.is != nil && !errors.Is(err, tt.is)) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
-			if ents, _ := readDir(dir); len(ents) != 0 {
-				t.Errorf("files left behind: %v", ents)
-			}
+			fixture.NoFilesLeft(t, dir)
 		})
 	}
 }
@@ -83,7 +82,7 @@ func TestImportDebDTBs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	got := layerFiles(t, b.Kernel.Layer)
+	got := fixture.LayerFiles(t, b.Kernel.Layer)
 	if got["boot/bcm2711-rpi-4-b.dtb"] != "pi4 dtb" || len(got) != 3 {
 		t.Errorf("kernel layer holds %v", keys(got))
 	}
@@ -110,8 +109,8 @@ func TestFirmware(t *testing.T) {
 	if got := strings.Join(fw.Files, ","); got != "bootcode.bin,fixup4.dat,start4.elf" {
 		t.Errorf("files %s", got)
 	}
-	files := layerFiles(t, fw.Layer)
-	if files["boot/start4.elf"] != "gpu firmware" || fw.Annotations[AnnotationRole] != "firmware" {
+	files := fixture.LayerFiles(t, fw.Layer)
+	if files["boot/start4.elf"] != "gpu firmware" || fw.Annotations[layers.AnnotationRole] != "firmware" {
 		t.Errorf("firmware layer %v %v", keys(files), fw.Annotations)
 	}
 	if m := MissingFirmware(fw.Files, []string{"start4.elf", "fixup4*.dat"}); len(m) != 0 {
@@ -142,7 +141,7 @@ func TestFirmwareFromDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files := layerFiles(t, fw.Layer)
+	files := fixture.LayerFiles(t, fw.Layer)
 	if files["boot/start4.elf"] != "gpu" || files["boot/overlays/disable-bt.dtbo"] != "ovl" || strings.Join(fw.Files, ",") != "overlays/disable-bt.dtbo,start4.elf" {
 		t.Errorf("firmware from a directory: %v %v", keys(files), fw.Files)
 	}

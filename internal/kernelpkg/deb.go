@@ -1,4 +1,4 @@
-package layers
+package kernelpkg
 
 import (
 	"archive/tar"
@@ -15,6 +15,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/therootcompany/xz"
 
+	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/limits"
 )
 
@@ -29,14 +30,13 @@ type Base struct {
 	ModuleCount   int
 	Kernel        mutate.Addendum
 	Modules       mutate.Addendum
-	files         []*streamLayer
+	files         []*layers.FileWriter
 }
 
 // Close removes the layer files.
 func (b *Base) Close() {
 	for _, f := range b.files {
-		f.finished = false
-		f.abort()
+		f.Remove()
 	}
 }
 

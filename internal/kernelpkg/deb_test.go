@@ -1,13 +1,11 @@
-package layers
+package kernelpkg
 
 import (
-	"archive/tar"
 	"bytes"
 	"compress/gzip"
 	"context"
 	"encoding/binary"
 	"errors"
-	"io"
 	"reflect"
 	"sort"
 	"strings"
@@ -16,6 +14,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/wispboot/wisp/internal/fixture"
+	"github.com/wispboot/wisp/layers"
 )
 
 const testKernel = "6.1.0-99-amd64"
@@ -30,45 +29,19 @@ func importFixture(t *testing.T, deb []byte) *Base {
 	return b
 }
 
-// layerFiles reads a layer into path → content (directories as "/").
-func layerFiles(t *testing.T, l v1.Layer) map[string]string {
-	t.Helper()
-	rc, err := l.Uncompressed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	files := map[string]string{}
-	tr := tar.NewReader(rc)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return files
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if h.Uid != 0 || h.Gid != 0 || h.ModTime.Unix() != 0 {
-			t.Errorf("%s: owner %d:%d mtime %v, want 0:0 at the epoch", h.Name, h.Uid, h.Gid, h.ModTime)
-		}
-		b, _ := io.ReadAll(tr)
-		files[h.Name] = string(b)
-	}
-}
-
 func TestImportDeb(t *testing.T) {
 	b := importFixture(t, fixture.KernelDeb(testKernel).Bytes())
 	if b.KernelVersion != testKernel || b.ModuleCount != 10 {
 		t.Errorf("version %q, %d modules; want %s, 10", b.KernelVersion, b.ModuleCount, testKernel)
 	}
-	if got := b.Kernel.Annotations[AnnotationRole]; got != "kernel" {
+	if got := b.Kernel.Annotations[layers.AnnotationRole]; got != "kernel" {
 		t.Errorf("kernel layer role %q", got)
 	}
-	kernel := layerFiles(t, b.Kernel.Layer)
+	kernel := fixture.LayerFiles(t, b.Kernel.Layer)
 	if kernel["boot/vmlinuz"] != string(fixture.BzImage(fixture.Vmlinux)) || len(kernel) != 2 {
 		t.Errorf("kernel layer holds %d files, want boot/ and boot/vmlinuz as shipped", len(kernel))
 	}
-	mods := layerFiles(t, b.Modules.Layer)
+	mods := fixture.LayerFiles(t, b.Modules.Layer)
 	dir := "lib/modules/" + testKernel + "/"
 	if _, ok := mods[dir+"kernel/drivers/block/zram.ko"]; !ok {
 		t.Error("the compressed module was not stored as zram.ko")
@@ -93,7 +66,7 @@ func TestImportDebExtractsVmlinux(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	if got := layerFiles(t, b.Kernel.Layer)["boot/vmlinux"]; got != string(fixture.Vmlinux) {
+	if got := fixture.LayerFiles(t, b.Kernel.Layer)["boot/vmlinux"]; got != string(fixture.Vmlinux) {
 		t.Errorf("boot/vmlinux is %d bytes, want the %d-byte ELF inside the bzImage", len(got), len(fixture.Vmlinux))
 	}
 }
@@ -119,9 +92,7 @@ func TestImportVmlinuxMustMatchItsSize(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
-			if ents, _ := readDir(dir); len(ents) != 0 {
-				t.Errorf("layer files left behind: %v", ents)
-			}
+			fixture.NoFilesLeft(t, dir)
 		})
 	}
 }
@@ -203,9 +174,7 @@ func TestImportDebRejects(t *testing.T) {
 			if tt.is != nil && !errors.Is(err, tt.is) {
 				t.Errorf("err = %v, want errors.Is %v", err, tt.is)
 			}
-			if ents, _ := readDir(dir); len(ents) != 0 {
-				t.Errorf("layer files left behind: %v", ents)
-			}
+			fixture.NoFilesLeft(t, dir)
 		})
 	}
 }
@@ -226,7 +195,7 @@ func TestSelectModules(t *testing.T) {
 		t.Errorf("load order:\n got %v\nwant %v", m.Load, want)
 	}
 	var got []string
-	for name := range layerFiles(t, m.Layer) {
+	for name := range fixture.LayerFiles(t, m.Layer) {
 		if strings.HasSuffix(name, ".ko") {
 			got = append(got, "/"+name)
 		}
@@ -237,7 +206,7 @@ func TestSelectModules(t *testing.T) {
 	if !reflect.DeepEqual(got, sorted) {
 		t.Errorf("selected layer holds %v, want %v", got, sorted)
 	}
-	if m.Annotations[AnnotationRole] != "modules" || m.Annotations[AnnotationModules] != "virtio_blk,virtio_net,virtio_pci" {
+	if m.Annotations[layers.AnnotationRole] != "modules" || m.Annotations[layers.AnnotationModules] != "virtio_blk,virtio_net,virtio_pci" {
 		t.Errorf("annotations %v", m.Annotations)
 	}
 	again, _ := SelectModules(context.Background(), b.Modules.Layer, []string{"virtio_pci", "virtio_net", "virtio_blk"})

@@ -1,4 +1,4 @@
-package layers
+package kernelpkg
 
 import (
 	"archive/tar"
@@ -14,7 +14,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
-	"github.com/wispboot/wisp/internal/epoch"
+	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/limits"
 )
 
@@ -65,13 +65,13 @@ func FirmwareFromDeb(ctx context.Context, r io.Reader, tmpDir string) (*Firmware
 }
 
 func firmwareTree(ctx context.Context, tr *tar.Reader, tmpDir string) (_ *Firmware, err error) {
-	l, err := newStreamLayer(tmpDir)
+	l, err := layers.NewFileWriter(tmpDir)
 	if err != nil {
 		return nil, err
 	}
 	defer func() {
 		if err != nil {
-			l.abort()
+			l.Abort()
 		}
 	}()
 	t := &treeWriter{ctx: ctx, tw: l.Writer, dirs: map[string]bool{}, budget: &limits.Budget{What: "the firmware package's content", Limit: limits.Firmware}}
@@ -97,12 +97,12 @@ func firmwareTree(ctx context.Context, tr *tar.Reader, tmpDir string) (_ *Firmwa
 	if len(fw.Files) == 0 {
 		return nil, fmt.Errorf("the package has no usr/lib/raspi-firmware/: not Debian's raspi-firmware")
 	}
-	layer, err := l.finish()
+	layer, err := l.Finish()
 	if err != nil {
 		return nil, err
 	}
 	fw.Addendum = firmwareAddendum(layer, "raspi-firmware")
-	fw.close = func() { os.Remove(l.f.Name()) }
+	fw.close = l.Remove
 	return fw, nil
 }
 
@@ -111,7 +111,7 @@ func firmwareTree(ctx context.Context, tr *tar.Reader, tmpDir string) (_ *Firmwa
 // firmware repository.
 func FirmwareFromDir(dir string) (*Firmware, error) {
 	fsys := os.DirFS(dir)
-	var files []File
+	var files []layers.File
 	fw := &Firmware{}
 	budget := limits.Budget{What: "firmware directory " + dir, Limit: limits.Firmware}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -128,7 +128,7 @@ func FirmwareFromDir(dir string) (*Firmware, error) {
 		if err := budget.Spend(info.Size()); err != nil {
 			return err
 		}
-		files = append(files, File{Path: "boot/" + p, Mode: 0o644, Size: info.Size(), Open: func() (io.ReadCloser, error) { return fsys.Open(p) }})
+		files = append(files, layers.File{Path: "boot/" + p, Mode: 0o644, Size: info.Size(), Open: func() (io.ReadCloser, error) { return fsys.Open(p) }})
 		fw.Files = append(fw.Files, p)
 		return nil
 	})
@@ -139,7 +139,7 @@ func FirmwareFromDir(dir string) (*Firmware, error) {
 		return nil, fmt.Errorf("firmware directory %s holds no files", dir)
 	}
 	sort.Strings(fw.Files)
-	l, err := Layer(files)
+	l, err := layers.Layer(files)
 	if err != nil {
 		return nil, err
 	}
@@ -148,8 +148,7 @@ func FirmwareFromDir(dir string) (*Firmware, error) {
 }
 
 func firmwareAddendum(l v1.Layer, from string) mutate.Addendum {
-	return mutate.Addendum{Layer: l, Annotations: annotations(RoleFirmware),
-		History: v1.History{Created: v1.Time{Time: epoch.Time()}, CreatedBy: "wisp base import: firmware from " + from}}
+	return layers.Annotated(layers.RoleFirmware, l, "wisp base import: firmware from "+from)
 }
 
 // MissingFirmware returns the patterns (path.Match globs, like start*.elf)

@@ -1,4 +1,4 @@
-package layers
+package kernelpkg
 
 import (
 	"archive/tar"
@@ -7,14 +7,13 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"path"
 	"slices"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
-	"github.com/wispboot/wisp/internal/ctxio"
+	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/limits"
 )
 
@@ -59,7 +58,7 @@ func SelectModules(ctx context.Context, modules v1.Layer, names []string, opts .
 	}
 	ix := newModuleIndex()
 	var version string
-	err = walkLayer(ctx, modules, func(name string, h *tar.Header, r io.Reader) error {
+	err = layers.Walk(ctx, modules, func(name string, h *tar.Header, r io.Reader) error {
 		v, rel, ok := cutModulesDir(name)
 		if !ok {
 			return nil
@@ -93,10 +92,10 @@ func SelectModules(ctx context.Context, modules v1.Layer, names []string, opts .
 		want[ix.paths[n]] = true
 		sel.paths[n], sel.deps[n] = ix.paths[n], ix.deps[n]
 	}
-	var files []File
+	var files []layers.File
 	found := map[string]bool{}
 	budget := limits.Budget{What: "the modules of the closure of " + strings.Join(names, ", "), Limit: limits.SelectedModules}
-	err = walkLayer(ctx, modules, func(name string, h *tar.Header, r io.Reader) error {
+	err = layers.Walk(ctx, modules, func(name string, h *tar.Header, r io.Reader) error {
 		if _, rel, ok := cutModulesDir(name); ok && want[rel] && !found[rel] {
 			if err := limits.Check("module "+name, h.Size, limits.Module); err != nil {
 				return err
@@ -114,7 +113,7 @@ func SelectModules(ctx context.Context, modules v1.Layer, names []string, opts .
 					return fmt.Errorf("%s: %w", name, err)
 				}
 			}
-			files = append(files, Bytes(name, 0o644, b))
+			files = append(files, layers.Bytes(name, 0o644, b))
 		}
 		return nil
 	})
@@ -130,18 +129,19 @@ func SelectModules(ctx context.Context, modules v1.Layer, names []string, opts .
 	if err := sel.writeDep(&dep); err != nil {
 		return nil, err
 	}
-	files = append(files, Bytes("lib/modules/"+version+"/modules.dep", 0o644, dep.Bytes()))
+	files = append(files, layers.Bytes("lib/modules/"+version+"/modules.dep", 0o644, dep.Bytes()))
 	asked := strings.Join(slices.Sorted(slices.Values(names)), ",")
 	created := "modules " + asked
 	if o.stripSignatures {
 		created += ", signatures removed"
 	}
-	add, err := addendum(RoleModules, created, files...)
+	l, err := layers.Layer(files)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("building modules layer: %w", err)
 	}
-	add.Annotations[AnnotationModules] = asked
-	add.Annotations[AnnotationSource] = src.String()
+	add := layers.Annotated(layers.RoleModules, l, "wisp: "+created)
+	add.Annotations[layers.AnnotationModules] = asked
+	add.Annotations[layers.AnnotationSource] = src.String()
 	m := &Modules{Addendum: add}
 	for _, n := range order {
 		m.Load = append(m.Load, "/lib/modules/"+version+"/"+ix.paths[n])
@@ -156,32 +156,6 @@ func cutModulesDir(name string) (version, rel string, ok bool) {
 	}
 	version, rel, ok = strings.Cut(rest, "/")
 	return version, rel, ok
-}
-
-// walkLayer calls f for each regular file of a layer, with its clean
-// relative path.
-func walkLayer(ctx context.Context, l v1.Layer, f func(name string, h *tar.Header, r io.Reader) error) error {
-	rc, err := l.Uncompressed()
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	tr := tar.NewReader(limits.Reader(ctxio.Reader(ctx, rc), "the layer's content", limits.LayerContent))
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if h.Typeflag != tar.TypeReg {
-			continue
-		}
-		if err := f(strings.TrimPrefix(path.Clean("/"+h.Name), "/"), h, tr); err != nil {
-			return err
-		}
-	}
 }
 
 // moduleSigMagic ends a signed module, after the signature and its

@@ -1,4 +1,4 @@
-package layers
+package kernelpkg
 
 import (
 	"bytes"
@@ -54,7 +54,7 @@ func TestSelectModulesWithoutSignatures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, s := layerFiles(t, kept.Layer), layerFiles(t, stripped.Layer)
+	k, s := fixture.LayerFiles(t, kept.Layer), fixture.LayerFiles(t, stripped.Layer)
 	n := 0
 	for name, content := range s {
 		if !strings.HasSuffix(name, ".ko") {

@@ -1,4 +1,4 @@
-package layers
+package kernelpkg
 
 import (
 	"archive/tar"
@@ -16,7 +16,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"github.com/wispboot/wisp/internal/ctxio"
-	"github.com/wispboot/wisp/internal/epoch"
+	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/limits"
 )
 
@@ -41,12 +41,12 @@ func importTree(ctx context.Context, tr *tar.Reader, k Kernel, tmpDir string, la
 			b.Close()
 		}
 	}()
-	kernel, err := newStreamLayer(tmpDir)
+	kernel, err := layers.NewFileWriter(tmpDir)
 	if err != nil {
 		return nil, err
 	}
 	b.files = append(b.files, kernel)
-	modules, err := newStreamLayer(tmpDir)
+	modules, err := layers.NewFileWriter(tmpDir)
 	if err != nil {
 		return nil, err
 	}
@@ -130,16 +130,16 @@ func importTree(ctx context.Context, tr *tar.Reader, k Kernel, tmpDir string, la
 	if err := limits.Count("the kernel package's module count", b.ModuleCount, limits.Modules, "modules"); err != nil {
 		return nil, err
 	}
-	kl, err := kernel.finish()
+	kl, err := kernel.Finish()
 	if err != nil {
 		return nil, err
 	}
-	ml, err := modules.finish()
+	ml, err := modules.Finish()
 	if err != nil {
 		return nil, err
 	}
-	b.Kernel = baseAddendum(RoleKernel, kl, "kernel "+b.KernelVersion)
-	b.Modules = baseAddendum(RoleModules, ml, fmt.Sprintf("modules %s (%d)", b.KernelVersion, b.ModuleCount))
+	b.Kernel = baseAddendum(layers.RoleKernel, kl, "kernel "+b.KernelVersion)
+	b.Modules = baseAddendum(layers.RoleModules, ml, fmt.Sprintf("modules %s (%d)", b.KernelVersion, b.ModuleCount))
 	return b, nil
 }
 
@@ -288,7 +288,7 @@ func (t *treeWriter) file(name string, size int64, r io.Reader) error {
 		parents = append(parents, d)
 	}
 	for i := len(parents) - 1; i >= 0; i-- {
-		if err := t.tw.WriteHeader(header(parents[i]+"/", 0o755|fs.ModeDir)); err != nil {
+		if err := t.tw.WriteHeader(layers.Header(parents[i]+"/", 0o755|fs.ModeDir)); err != nil {
 			return err
 		}
 	}
@@ -296,7 +296,7 @@ func (t *treeWriter) file(name string, size int64, r io.Reader) error {
 }
 
 func copyEntry(ctx context.Context, tw *tar.Writer, name string, size int64, r io.Reader) error {
-	h := header(name, 0o644)
+	h := layers.Header(name, 0o644)
 	h.Size = size
 	if err := tw.WriteHeader(h); err != nil {
 		return err
@@ -317,10 +317,6 @@ func copyEntry(ctx context.Context, tw *tar.Writer, name string, size int64, r i
 	return nil
 }
 
-func baseAddendum(r Role, l v1.Layer, what string) mutate.Addendum {
-	return mutate.Addendum{
-		Layer:       l,
-		Annotations: annotations(r),
-		History:     v1.History{Created: v1.Time{Time: epoch.Time()}, CreatedBy: "wisp base import: " + what},
-	}
+func baseAddendum(r layers.Role, l v1.Layer, what string) mutate.Addendum {
+	return layers.Annotated(r, l, "wisp base import: "+what)
 }

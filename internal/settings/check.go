@@ -1,0 +1,58 @@
+package settings
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/wispboot/wisp/config"
+)
+
+// rule is a check a setting's every value meets: what the value must be,
+// for the error, and the check itself. pattern is the same rule as a JSON
+// Schema pattern, where one can say it.
+type rule struct {
+	what    string
+	pattern string
+	ok      func(string) bool
+}
+
+// rules are the checks of the check tags. Each one is the rule of the
+// package that uses the value, applied to one value as the user gave it,
+// so that an error names the flag; rules between values (a gateway inside
+// an address's subnet) are config.Network's (see Settings.Network).
+var rules = map[string]rule{
+	"cidr": {"an address in CIDR form (like 10.0.2.15/24 or fd00::15/64)", `^[0-9a-fA-F.:]+/[0-9]+$`,
+		func(s string) bool { _, err := netip.ParsePrefix(s); return err == nil }},
+	"ip": {"an IP address", "",
+		func(s string) bool { _, err := netip.ParseAddr(s); return err == nil }},
+	"user": {"UID:GID (or UID) with numbers, like 1000:1000", `^[0-9]+(:[0-9]+)?$`,
+		func(s string) bool { _, err := config.ParseUser(s); return err == nil }},
+	"capability": {"a Linux capability (see capabilities(7); like CAP_NET_BIND_SERVICE)", "",
+		func(s string) bool { _, err := config.CapabilityName(s); return err == nil }},
+	"env":    {"K=V", "", keyValue},
+	"sysctl": {"KEY=VALUE", "", keyValue},
+	"size":   {"a size like 64m or 25%", `^[0-9]+[kmgKMG%]?$`, config.IsSize},
+}
+
+func keyValue(s string) bool {
+	k, _, ok := strings.Cut(s, "=")
+	return ok && k != ""
+}
+
+// Check checks every value of v, a pointer to one of the structs of All,
+// by its field's rule. The error names the flag and the value.
+func Check(v any) error {
+	for _, f := range Fields(v) {
+		r, ok := rules[f.Check]
+		if f.Check != "" && !ok {
+			return fmt.Errorf("settings: field %s has check %q, which is not a rule", f.Key, f.Check)
+		}
+		for _, val := range f.values(v) {
+			if ok && !r.ok(val) {
+				return fmt.Errorf("--%s %q is not %s", f.Flag, val, r.what)
+			}
+		}
+	}
+	return nil
+}
