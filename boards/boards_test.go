@@ -104,9 +104,12 @@ func TestParseRejects(t *testing.T) {
 		{"kernel file is a path", `{"name":"x",` + head + `,"kernel":{"file":"../init"},"qemu":{"machine":"virt","memoryMiB":64}}`, `kernel.file "../init" is not a plain file name`},
 		{"dtb is a path", `{"name":"x",` + head + `,"kernel":{"file":"Image"},"dtb":["a/b.dtb"],"qemu":{"machine":"virt","memoryMiB":64}}`, `dtb "a/b.dtb"`},
 		{"cmdline with a newline", `{"name":"x",` + head + `,"kernel":{"file":"Image","cmdline":"quiet\ninit=/bin/sh"},"qemu":{"machine":"virt","memoryMiB":64}}`, `kernel.cmdline holds control characters`},
-		{"config.txt line with a newline", `{"name":"x",` + head + `,"ramMiB":512,"kernel":{"file":"Image"},"firmwareConfig":["a=1\nkernel=evil"],"disk":{"bootPartitionMiB":64}}`, `firmwareConfig line`},
+		{"config.txt line with a newline", `{"name":"x",` + head + `,"ramMiB":512,"kernel":{"file":"Image"},"firmwareConfig":["a=1\nkernel=evil"],"disk":{"bootPartitionMiB":64,"initrd":"initrd.img"}}`, `firmwareConfig line`},
 		{"module name is a path", `{"name":"x",` + head + `,"kernel":{"file":"Image"},"modules":["../../init"],"qemu":{"machine":"virt","memoryMiB":64}}`, `module "../../init"`},
-		{"firmware pattern leaves the partition", `{"name":"x",` + head + `,"ramMiB":512,"kernel":{"file":"Image"},"disk":{"bootPartitionMiB":64,"firmware":["../x"]}}`, `disk.firmware "../x"`},
+		{"firmware pattern leaves the partition", `{"name":"x",` + head + `,"ramMiB":512,"kernel":{"file":"Image"},"disk":{"bootPartitionMiB":64,"firmware":["../x"],"initrd":"initrd.img"}}`, `disk.firmware "../x"`},
+		{"disk board without an initrd name", `{"name":"x",` + head + `,"ramMiB":512,"kernel":{"file":"Image"},"disk":{"bootPartitionMiB":64}}`, `needs disk.initrd`},
+		{"boot file is a path", `{"name":"x",` + head + `,"ramMiB":512,"kernel":{"file":"Image"},"disk":{"bootPartitionMiB":64,"initrd":"../initrd"}}`, `disk.initrd "../initrd" is not a file name`},
+		{"config written over the kernel", `{"name":"x",` + head + `,"ramMiB":512,"kernel":{"file":"Image"},"disk":{"bootPartitionMiB":64,"initrd":"initrd.img","config":"Image"}}`, `disk.config "Image" is also kernel.file`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("my-board.json", strings.NewReader(tt.json))

@@ -101,6 +101,26 @@ type Disk struct {
 	// Firmware lists files (path.Match patterns) the board's firmware
 	// layer must hold, e.g. start4.elf for the Pi 4's GPU firmware.
 	Firmware []string `json:"firmware,omitempty"`
+	// The files wisp writes at the root of the boot partition, beside the
+	// boot/ files of the image's layers (which may not hold them): the
+	// initrd; the firmware's configuration in the syntax of the Raspberry
+	// Pi's config.txt (booting Kernel.File with the initrd, the first of
+	// DTBs, then the lines of FirmwareConfig); the kernel command line,
+	// as the Pi firmware reads cmdline.txt. "" writes no such file.
+	Initrd  string `json:"initrd"`
+	Config  string `json:"config,omitempty"`
+	Cmdline string `json:"cmdline,omitempty"`
+}
+
+// Written are the names of the files wisp writes on the boot partition.
+func (d *Disk) Written() []string {
+	var names []string
+	for _, n := range []string{d.Initrd, d.Config, d.Cmdline} {
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	return names
 }
 
 // QEMU holds the settings to boot the board in QEMU. Which QEMU runs is

@@ -86,6 +86,22 @@ func (d *Disk) validate(p *Profile) error {
 			return fmt.Errorf("disk.firmware %q is not a file pattern under the boot partition", f)
 		}
 	}
+	if d.Initrd == "" {
+		return fmt.Errorf("a disk board needs disk.initrd, the initrd's name on the boot partition (like initrd.img)")
+	}
+	seen := map[string]string{p.Kernel.File: "kernel.file"}
+	for _, f := range []struct{ field, name string }{{"disk.initrd", d.Initrd}, {"disk.config", d.Config}, {"disk.cmdline", d.Cmdline}} {
+		if f.name == "" {
+			continue
+		}
+		if !isFileName(f.name) {
+			return fmt.Errorf("%s %q is not a file name at the root of the boot partition", f.field, f.name)
+		}
+		if other, ok := seen[f.name]; ok {
+			return fmt.Errorf("%s %q is also %s", f.field, f.name, other)
+		}
+		seen[f.name] = f.field
+	}
 	return nil
 }
 

@@ -133,6 +133,32 @@ func TestDiskImages(t *testing.T) {
 	}
 }
 
+// TestDiskFilesFromProfile: the names of the files wisp writes on the boot
+// partition are the profile's, and a name left out writes no file.
+func TestDiskFilesFromProfile(t *testing.T) {
+	s, p := piStore(t, "pi4")
+	custom := *p
+	custom.Disk = &boards.Disk{BootPartitionMiB: p.Disk.BootPartitionMiB, Firmware: p.Disk.Firmware, Initrd: "rd.cpio", Cmdline: "args.txt"}
+	out := t.TempDir()
+	res, err := build(context.Background(), oci.Sources{Store: s}, job{Board: &custom, Binary: armBinary(t, 0x10000), Out: out, InitBinary: []byte("init")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := res.Artifacts.Image
+	fsckImage(t, img)
+	if files := cpioNames(t, mcopy(t, img, "rd.cpio")); !files["etc/wisp/config.json"] {
+		t.Error("rd.cpio is not the initrd")
+	}
+	if got := string(mcopy(t, img, "args.txt")); got != p.Kernel.Cmdline+"\n" {
+		t.Errorf("args.txt = %q", got)
+	}
+	for _, absent := range []string{"initrd.img", "config.txt", "cmdline.txt"} {
+		if err := exec.Command(testenv.Tool(t, "mcopy", "mtools"), "-n", "-i", img+"@@1M", "::"+absent, "-").Run(); err == nil {
+			t.Errorf("the image holds %s, which the profile does not name", absent)
+		}
+	}
+}
+
 func cpioNames(t *testing.T, gz []byte) map[string]bool {
 	t.Helper()
 	entries, err := initrd.Read(bytes.NewReader(gz))
@@ -193,7 +219,9 @@ func TestDiskImageRejects(t *testing.T) {
 	t.Run("boot partition too small", func(t *testing.T) {
 		s, p := piStore(t, "pi4")
 		small := *p
-		small.Disk = &boards.Disk{BootPartitionMiB: 16, Firmware: p.Disk.Firmware}
+		disk := *p.Disk
+		disk.BootPartitionMiB = 16
+		small.Disk = &disk
 		out := t.TempDir()
 		_, err := build(ctx, oci.Sources{Store: s}, job{Board: &small, Binary: armBinary(t, 0x10000), Out: out, InitBinary: []byte("i")})
 		if !errors.Is(err, image.ErrTooLarge) || !strings.Contains(err.Error(), "the limit is 16 MiB") {

@@ -18,20 +18,14 @@ import (
 	"github.com/wispboot/wisp/oci"
 )
 
-// The files wisp adds to a Raspberry Pi boot partition.
-const (
-	piInitrd  = "initrd.img"
-	piConfig  = "config.txt"
-	piCmdline = "cmdline.txt"
-)
-
 // ImageFile is the disk image's name in the output directory.
 func ImageFile(p *boards.Profile) string { return p.Name + ".img" }
 
 // writeDisk flattens img into a disk image: every boot/ file (firmware,
-// kernel, device trees) at the root of the FAT32 partition, the initrd as
-// initrd.img, and the config.txt and cmdline.txt wisp writes for the
-// board. The files are staged in a temporary directory inside dir.
+// kernel, device trees) at the root of the FAT32 partition, and the files
+// the board's profile names wisp's (boards.Disk: the initrd, the
+// firmware's config, the command line). The files are staged in a
+// temporary directory inside dir.
 //
 // Boot files that are store blobs are linked into the staging directory,
 // not copied, when the store is on the same file system (the image writer
@@ -70,7 +64,8 @@ func stageDisk(ctx context.Context, app *Appliance, p *boards.Profile, dir strin
 	if err := os.Mkdir(stage, 0o755); err != nil {
 		return nil, err
 	}
-	rd, err := os.Create(filepath.Join(stage, piInitrd))
+	d := p.Disk
+	rd, err := os.Create(filepath.Join(stage, d.Initrd))
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +74,7 @@ func stageDisk(ctx context.Context, app *Appliance, p *boards.Profile, dir strin
 	digests := map[string][]byte{} // the boot files' SHA-256, for image.WithDigests
 	var checks []chan error        // of the linked blobs
 	initrdStats, err := flatten(ctx, app, p, rd, s, func(name string, size int64, r io.Reader) error {
-		if slices.Contains([]string{piInitrd, piConfig, piCmdline}, name) {
+		if slices.Contains(d.Written(), name) {
 			return fmt.Errorf("the image's boot/%s would be replaced by the one wisp writes", name)
 		}
 		names = append(names, name)
@@ -127,18 +122,7 @@ func stageDisk(ctx context.Context, app *Appliance, p *boards.Profile, dir strin
 	if !slices.Contains(names, p.Kernel.File) {
 		return nil, fmt.Errorf("the image has no boot/%s for board %s", p.Kernel.File, p.Name)
 	}
-	cfg := image.PiConfig{Kernel: p.Kernel.File, Initramfs: piInitrd, Extra: p.FirmwareConfig}
-	if len(p.DTBs) > 0 {
-		cfg.DeviceTree = p.DTBs[0]
-	}
-	configTxt, err := image.ConfigTxt(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("board %s: %w", p.Name, err)
-	}
-	if err := errors.Join(
-		os.WriteFile(filepath.Join(stage, piConfig), configTxt, 0o644),
-		os.WriteFile(filepath.Join(stage, piCmdline), image.CmdlineTxt(app.Cmdline), 0o644),
-	); err != nil {
+	if err := writeBootConfig(stage, p, app.Cmdline); err != nil {
 		return nil, err
 	}
 	out, written := filepath.Join(dir, ImageFile(p)), filepath.Join(work, ImageFile(p))
@@ -160,6 +144,29 @@ func stageDisk(ctx context.Context, app *Appliance, p *boards.Profile, dir strin
 	a := &Output{Dir: dir, Image: out, Stats: initrdStats, Cmdline: app.Cmdline, pending: pend,
 		Files: []File{{Name: filepath.Base(out), Path: out, Size: st.ImageBytes, SHA256: hex.EncodeToString(st.SHA256[:])}}}
 	return a, nil
+}
+
+// writeBootConfig writes the firmware's config and the command line
+// into the staged boot partition, under the names the profile gives.
+func writeBootConfig(stage string, p *boards.Profile, cmdline string) error {
+	d := p.Disk
+	if d.Config != "" {
+		cfg := image.PiConfig{Kernel: p.Kernel.File, Initramfs: d.Initrd, Extra: p.FirmwareConfig}
+		if len(p.DTBs) > 0 {
+			cfg.DeviceTree = p.DTBs[0]
+		}
+		b, err := image.ConfigTxt(cfg)
+		if err != nil {
+			return fmt.Errorf("board %s: %w", p.Name, err)
+		}
+		if err := os.WriteFile(filepath.Join(stage, d.Config), b, 0o644); err != nil {
+			return err
+		}
+	}
+	if d.Cmdline != "" {
+		return os.WriteFile(filepath.Join(stage, d.Cmdline), image.CmdlineTxt(cmdline), 0o644)
+	}
+	return nil
 }
 
 // linkTo makes path a hard link to file. What was at path goes first.
@@ -200,7 +207,7 @@ func (a *Output) QEMUFiles(p *boards.Profile, dir string) (kernel, initrd, dtb s
 	if a.Image == "" {
 		return a.Kernel, a.Initrd, "", nil
 	}
-	names := []string{p.Kernel.File, piInitrd}
+	names := []string{p.Kernel.File, p.Disk.Initrd}
 	if len(p.DTBs) > 0 {
 		names = append(names, p.DTBs[0])
 	}
