@@ -88,3 +88,28 @@ func TestDecodeRejectsUnknownFields(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestParseUser: one parser for --user and an image's User.
+func TestParseUser(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want User
+		ok   bool
+	}{
+		{"1000:1000", User{1000, 1000}, true},
+		{"0:0", User{0, 0}, true},
+		{"1000", User{1000, 1000}, true},
+		{"7:8", User{7, 8}, true},
+		{"root", User{}, false},
+		{"1000:", User{}, false},
+		{":1000", User{}, false},
+		{"4294967295", User{}, false},
+		{"1:4294967295", User{}, false},
+		{"-1:0", User{}, false},
+	} {
+		got, err := ParseUser(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("ParseUser(%q) = %v, %v; want %v, ok %v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}
