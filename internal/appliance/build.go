@@ -139,13 +139,6 @@ func Build(ctx context.Context, src oci.Sources, in settings.Inputs, set setting
 	if initRef != "" {
 		labels[layers.LabelInit] = initRef
 	}
-	for _, kv := range set.Labels {
-		k, v, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "dev.wisp.") {
-			return nil, fmt.Errorf("--label %s: the dev.wisp. labels are wisp's", k)
-		}
-		labels[k] = v
-	}
 	adds := slices.Concat(kernel, []mutate.Addendum{mods, ini}, extra, []mutate.Addendum{app, conf})
 	img, err := compose.Appliance(p, labels, cfg, adds...)
 	if err != nil {

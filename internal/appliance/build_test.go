@@ -405,29 +405,3 @@ func checkOnly(t *testing.T, dir string, want map[string]string) {
 		}
 	}
 }
-
-// TestLabels: --label adds labels to the appliance's image config, and
-// cannot set wisp's own.
-func TestLabels(t *testing.T) {
-	s, p := fixtureStore(t)
-	in := settings.Inputs{Board: p, Binary: staticBinary(t)}
-	res, err := Build(context.Background(), oci.Sources{Store: s}, in, settings.Settings{Labels: []string{"org.opencontainers.image.source=https://example.org/svc"}}, settings.Outputs{}, WithInit([]byte("i")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := s.Image(res.Digest.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := cf.Config.Labels["org.opencontainers.image.source"]; got != "https://example.org/svc" {
-		t.Errorf("label = %q", got)
-	}
-	_, err = Build(context.Background(), oci.Sources{Store: s}, in, settings.Settings{Labels: []string{"dev.wisp.board=pi5"}}, settings.Outputs{}, WithInit([]byte("i")))
-	if err == nil || !strings.Contains(err.Error(), "--label dev.wisp.board: the dev.wisp. labels are wisp's") {
-		t.Errorf("err = %v", err)
-	}
-}

@@ -24,7 +24,6 @@ type Settings struct {
 	CmdlineAppend string   `json:"cmdlineAppend,omitempty" flag:"cmdline-append" help:"text added to the board's kernel command line"`
 	TmpSize       string   `json:"tmpSize,omitempty" flag:"tmp-size" check:"size" help:"size of the /tmp tmpfs, like 64m or 25% (default: half the RAM)"`
 	TmpExec       bool     `json:"tmpExec,omitempty" flag:"tmp-exec" help:"let the binary execute files on /tmp, /run and /dev, which are mounted noexec otherwise"`
-	Labels        []string `json:"labels,omitempty" flag:"label" check:"env" file:"map" help:"label K=V added to the appliance image's config (repeatable); the dev.wisp. labels are wisp's"`
 }
 
 // Inputs are what an appliance is made of, beside wisp's own init.
