@@ -2,9 +2,9 @@ package config
 
 // config.json is decoded here by hand, one function per struct, because
 // the init imports this package: encoding/json, driven by reflection, was
-// most of what kept the init binary over its 2 MB goal (2.40 MB stripped on
-// amd64 with it, 2.11 MB without) and took 20–35 ms of a 50 ms boot
-// budget under QEMU TCG. The build side still writes config.json with
+// most of what kept the init binary over its 2 MB goal and a large part of
+// its boot time under QEMU TCG (figures: docs/design.md, "Init binary
+// size"). The build side still writes config.json with
 // encoding/json and the struct tags, so a field added to a struct must be
 // added below as well; TestRoundTrip fails until it is.
 //

@@ -31,8 +31,8 @@ const copyBufferBytes = 1 * mib
 // front to back in one pass, hashed as it goes, to a temporary file next
 // to path and renamed only when complete; on error, path is untouched and
 // the temporary file removed. It is not fsynced (no more than cp or go
-// build output): that cost 40 ms of a 0.35 s build, and the image can
-// always be made again; `wisp flash` syncs the device it writes.
+// build output): a sync costs a noticeable part of a warm build
+// (bench/notes.md), and the image can always be made again; `wisp flash` syncs the device it writes.
 // Equal options and equal boot files (names and bytes) give an identical
 // image.
 func Write(path string, boot fs.FS, opts ...Option) (*Stats, error) {

@@ -15,8 +15,8 @@ import (
 // must be the one that execs: capabilities, keepcaps and no_new_privs are
 // per thread, hence the runtime.LockOSThread in init. So are the ids, to
 // the kernel: they are changed on this thread only (package syscall would
-// stop every thread of the process to change them on each, 10 ms under
-// TCG). The other threads are the Go runtime's, run no code of ours, and
+// stop every thread of the process to change them on each, which is
+// slow under TCG: bench/notes.md). The other threads are the Go runtime's, run no code of ours, and
 // end at the execve; the binary gets this thread's credentials.
 //
 // The order matters: the bounding set can only be lowered while still

@@ -21,9 +21,8 @@ const (
 // lines would exceed, dropping the last ones — the failures.
 //
 // The console's log level is read at the first line and kept until
-// reread: reading its two files at every line cost about 14 ms of a
-// qemu-amd64 boot's init under TCG (10 boots each, median init time
-// without modules 95 → 81 ms).
+// reread: reading its two files at every line was a measurable part of
+// the init's time under TCG (bench/notes.md).
 type kmsg struct {
 	known  bool // level and ignore are read
 	level  int  // console_loglevel

@@ -17,8 +17,8 @@ const linkTimeout = 5 * time.Second
 // it to be registered. It listens to link events rather than polling.
 //
 // Interfaces are looked up by name with one ioctl (SIOCGIFINDEX), not a
-// dump of every link: under TCG the first dump cost 11-17 ms of the
-// network step, the ioctl well under one.
+// dump of every link: under TCG the kernel filling every link's
+// attributes was most of the network step (bench/notes.md).
 func (c *rtnl) waitLink(name string, timeout time.Duration) (int32, error) {
 	if index, ok, err := c.index(name); ok || err != nil {
 		return index, err

@@ -201,8 +201,8 @@ func (v *BlobReader) Read(p []byte) (int, error) {
 
 // WriteTo copies the blob to w. Into a file, the kernel copies
 // (copy_file_range) while a second reader hashes the same bytes, on
-// another core: for a 66 MB kernel that is half the time of copying and
-// hashing in one loop. As with Read, an error means w holds what must be
+// another core, in about half the time of copying and hashing in one
+// loop. As with Read, an error means w holds what must be
 // discarded.
 func (v *BlobReader) WriteTo(w io.Writer) (int64, error) {
 	dst, ok := w.(*os.File)

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
@@ -14,6 +13,34 @@ import (
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/oci"
 )
+
+// The layers a build derives rather than takes are remembered in the
+// store (oci memos), so that a warm build neither reads a base's module
+// tree again nor compresses the same init again. The key of each names
+// every input of the layer, with layers.Format (how wisp writes layers:
+// a change of compressor or level makes them anew rather than mixing
+// formats); the image is the same whether the layer came from the memo
+// or not. Figures: bench/notes.md.
+
+// moduleCutKey names a board's modules layer cut from a base's: it
+// depends on the base's layer, the board's module list and whether the
+// signatures are cut off (stripModuleSignatures), nothing else. Saved:
+// reading the base's whole module tree on every build.
+type moduleCutKey struct {
+	Format   string   `json:"format"` // layers.Format
+	Kind     string   `json:"kind"`   // "modules"
+	Source   v1.Hash  `json:"source"` // the base's modules layer
+	Modules  []string `json:"modules"`
+	Unsigned bool     `json:"unsigned,omitempty"`
+}
+
+// initKey names the layer of an init binary, by its SHA-256. Saved:
+// compressing the init on every build.
+type initKey struct {
+	Format string `json:"format"` // layers.Format
+	Kind   string `json:"kind"`   // "init"
+	Binary string `json:"binary"` // hex SHA-256 of the init binary
+}
 
 // rememberedLayer is what the store keeps of a derived layer, so that it
 // is not derived again: the modules cut from a base, the init layer.
@@ -27,8 +54,7 @@ type rememberedLayer struct {
 // remember returns the layer remembered under key, or makes it, stores
 // its blob and remembers it. The result is the same either way, so images
 // do not depend on the state of the cache.
-func remember(s *oci.Store, key string, make func() (mutate.Addendum, []string, error)) (mutate.Addendum, []string, error) {
-	key = layers.Format + "\x00" + key
+func remember(s *oci.Store, key any, make func() (mutate.Addendum, []string, error)) (mutate.Addendum, []string, error) {
 	var r rememberedLayer
 	if ok, err := s.Memo(key, &r); err != nil {
 		return mutate.Addendum{}, nil, err
@@ -68,10 +94,9 @@ func selectModules(ctx context.Context, s *oci.Store, modules v1.Layer, names []
 	if err != nil {
 		return mutate.Addendum{}, nil, err
 	}
-	key := "modules\x00" + src.String() + "\x00" + strings.Join(names, ",")
+	key := moduleCutKey{Format: layers.Format, Kind: "modules", Source: src, Modules: names, Unsigned: strip}
 	var opts []kernelpkg.SelectOption
 	if strip {
-		key += "\x00unsigned"
 		opts = append(opts, kernelpkg.WithoutSignatures())
 	}
 	return remember(s, key, func() (mutate.Addendum, []string, error) {
@@ -87,7 +112,7 @@ func selectModules(ctx context.Context, s *oci.Store, modules v1.Layer, names []
 // binary's hash so that the same init is not compressed again.
 func binaryInitLayer(s *oci.Store, bin []byte) (mutate.Addendum, error) {
 	sum := sha256.Sum256(bin)
-	add, _, err := remember(s, "init\x00"+hex.EncodeToString(sum[:]), func() (mutate.Addendum, []string, error) {
+	add, _, err := remember(s, initKey{Format: layers.Format, Kind: "init", Binary: hex.EncodeToString(sum[:])}, func() (mutate.Addendum, []string, error) {
 		add, err := layers.Init(bin)
 		return add, nil, err
 	})

@@ -167,9 +167,10 @@ func Write(ctx context.Context, app *Appliance, p *boards.Profile, dir string, s
 		if b, ok := r.(storedBlob); ok {
 			// A stored boot file: its digest is the artifact's SHA-256.
 			// Rebuilding into the same directory, the kernel there is
-			// usually this one: reading it once beats checking the
-			// blob and copying 66 MB. Otherwise the kernel copies the
-			// blob while its digest is checked.
+			// usually this one: its stamp (uptodate.go), or at worst
+			// one read of it, beats checking the blob and copying it.
+			// Otherwise the kernel copies the blob while its digest is
+			// checked.
 			kernelDigest = b.Digest().Hex
 			if upToDate(s, a.Kernel, size, kernelDigest) {
 				kept, keptSize = true, size

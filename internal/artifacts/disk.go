@@ -30,23 +30,31 @@ func ImageFile(p *boards.Profile) string { return p.Name + ".img" }
 // Boot files that are store blobs are linked into the staging directory,
 // not copied, when the store is on the same file system (the image writer
 // only reads them), and their digests are checked on the other core
-// meanwhile. Should one be corrupt, the image is staged again from
-// copies, which reads the blob through its check and so makes it anew
-// (replay in segments.go).
+// meanwhile: this saves copying every boot file on every build. Should
+// one be corrupt, the image is staged again from copies, which reads the
+// blob through its check and so makes it anew (replay in segments.go).
 func writeDisk(ctx context.Context, app *Appliance, p *boards.Profile, dir string, s *oci.Store) (*Output, error) {
-	a, err := stageDisk(ctx, app, p, dir, s, true)
+	a, err := stageDisk(ctx, app, p, dir, s, linkBlobs)
 	if errors.As(err, new(corruptLink)) {
-		return stageDisk(ctx, app, p, dir, s, false)
+		return stageDisk(ctx, app, p, dir, s, copyBlobs)
 	}
 	return a, err
 }
+
+// staging says how stored boot files reach the staging directory.
+type staging bool
+
+const (
+	linkBlobs staging = true  // hard links, checked on the side
+	copyBlobs staging = false // copies, checked as they are read
+)
 
 // corruptLink is the error of a linked boot file whose blob is corrupt.
 type corruptLink struct{ error }
 
 func (e corruptLink) Unwrap() error { return e.error }
 
-func stageDisk(ctx context.Context, app *Appliance, p *boards.Profile, dir string, s *oci.Store, link bool) (_ *Output, err error) {
+func stageDisk(ctx context.Context, app *Appliance, p *boards.Profile, dir string, s *oci.Store, how staging) (_ *Output, err error) {
 	// work/boot is the boot partition's tree, work/<board>.img the image
 	// until the build commits it.
 	work, err := os.MkdirTemp(dir, ".wisp-boot-*")
@@ -86,7 +94,7 @@ func stageDisk(ctx context.Context, app *Appliance, p *boards.Profile, dir strin
 				return err
 			}
 			digests[name] = d
-			if link && linkTo(target, b.Name()) == nil {
+			if how == linkBlobs && linkTo(target, b.Name()) == nil {
 				check := make(chan error, 1)
 				go func() { check <- b.Check() }()
 				checks = append(checks, check)

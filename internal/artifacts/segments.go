@@ -14,10 +14,26 @@ import (
 	"github.com/wispboot/wisp/oci"
 )
 
-// segmentFormat names how segments are made; with the compression, it is
-// part of their cache key, so a change of format never reuses an old
-// segment. v2: base layers are checked to hold only boot/.
+// The initrd is written as one archive (a segment) per layer, and the
+// kernel unpacks them in order, later entries replacing earlier ones:
+// the same tree as flattening the image, when initrd.Stackable says so.
+// The segments and boot files of the layers that recur from build to
+// build are kept in the store, so a warm build makes only the app's and
+// the config's. Figures: bench/notes.md.
+
+// segmentFormat names how segments are made; it is part of their memo
+// key, so a change of format never reuses an old segment. v2: base layers
+// are checked to hold only boot/.
 const segmentFormat = "newc v2"
+
+// segmentKey names a layer's segment and boot files: they depend on the
+// layer, the segment format and the compression, nothing else.
+type segmentKey struct {
+	Kind        string             `json:"kind"`   // "segment"
+	Format      string             `json:"format"` // segmentFormat
+	Compression initrd.Compression `json:"compression"`
+	Layer       v1.Hash            `json:"layer"`
+}
 
 // cachedRoles are the layers whose segments (and boot files) are kept in
 // the store: those that recur from build to build. App and config layers
@@ -97,7 +113,7 @@ func cachedSegment(s *oci.Store, l v1.Layer, c initrd.Compression, boot initrd.B
 	if c == "" {
 		c = initrd.Gzip
 	}
-	key := "segment\x00" + segmentFormat + "\x00" + string(c) + "\x00" + digest.String()
+	key := segmentKey{Kind: "segment", Format: segmentFormat, Compression: c, Layer: digest}
 	var rec segmentRecord
 	if ok, _ := s.Memo(key, &rec); ok {
 		if seg, err := replay(s, rec, boot); err == nil {

@@ -16,8 +16,9 @@ import (
 // it, or changing its times or mode all change its ctime (or inode), which
 // no user can set back, so an equal stamp means the same content, as far
 // as anything short of a damaged disk goes. This is make's check with
-// ctime and inode added; it spares reading a 66 MB kernel on every build
-// into the same directory.
+// ctime and inode added; it spares reading the kernel (the largest file)
+// on every build into the same directory. Any change to the file
+// invalidates it.
 type outputStamp struct {
 	Dev, Ino     uint64
 	Size         int64
@@ -38,11 +39,17 @@ func stampOf(path string) (outputStamp, bool) {
 		Mtime: st.Mtim.Nano(), Ctime: st.Ctim.Nano()}, true
 }
 
-func stampKey(path string) string {
+// stampKey names the stamp of an output by its absolute path.
+type stampKey struct {
+	Kind string `json:"kind"` // "output"
+	Path string `json:"path"`
+}
+
+func stampKeyOf(path string) stampKey {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	return "output\x00" + path
+	return stampKey{Kind: "output", Path: path}
 }
 
 // upToDate reports whether path holds size bytes that hash to sum (hex).
@@ -56,7 +63,7 @@ func upToDate(s *oci.Store, path string, size int64, sum string) bool {
 	}
 	if s != nil {
 		var was outputStamp
-		if found, _ := s.Memo(stampKey(path), &was); found {
+		if found, _ := s.Memo(stampKeyOf(path), &was); found {
 			now.SHA256 = was.SHA256
 			if was == now {
 				return was.SHA256 == sum
@@ -85,6 +92,6 @@ func rememberOutput(s *oci.Store, path, sum string) {
 	}
 	if st, ok := stampOf(path); ok {
 		st.SHA256 = sum
-		s.SetMemo(stampKey(path), st)
+		s.SetMemo(stampKeyOf(path), st)
 	}
 }

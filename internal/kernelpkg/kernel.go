@@ -19,9 +19,9 @@ import (
 type Kernel struct {
 	File string // name under boot/
 	// Format "elf" asks for the uncompressed vmlinux ELF inside an x86
-	// bzImage, which QEMU boots directly through its PVH entry point
-	// (about 3 s faster under TCG than letting the bzImage decompress
-	// itself); "" keeps the image as the package ships it.
+	// bzImage, which QEMU boots directly through its PVH entry point,
+	// seconds sooner under TCG than a bzImage that decompresses itself
+	// (docs/design.md); "" keeps the image as the package ships it.
 	Format string
 	Arch   string // Go architecture of the board
 	// PageSize is the board's page size; an arm64 Image that declares
