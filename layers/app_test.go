@@ -25,7 +25,10 @@ func TestLayersAreDeterministic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ini, _ := Init([]byte("init binary"))
+		ini, err := Init([]byte("init binary"))
+		if err != nil {
+			t.Fatal(err)
+		}
 		c, err := Config(cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -33,11 +36,19 @@ func TestLayersAreDeterministic(t *testing.T) {
 		return []mutate.Addendum{app, ini, c}
 	}
 	first := build()
-	os.Chtimes(bin, timeNow(), timeNow())
+	if err := os.Chtimes(bin, timeNow(), timeNow()); err != nil {
+		t.Fatal(err)
+	}
 	second := build()
 	for i := range first {
-		a, _ := first[i].Layer.Digest()
-		b, _ := second[i].Layer.Digest()
+		a, err := first[i].Layer.Digest()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := second[i].Layer.Digest()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if a != b {
 			t.Errorf("%s layer: %s then %s", first[i].Annotations[AnnotationRole], a, b)
 		}

@@ -27,12 +27,18 @@ func tarFile(t *testing.T, entries ...tar.Header) string {
 		if h.Typeflag == tar.TypeReg {
 			h.Size = 2
 		}
-		tw.WriteHeader(&h)
+		if err := tw.WriteHeader(&h); err != nil {
+			t.Fatalf("tar entry %s: %v", h.Name, err)
+		}
 		if h.Typeflag == tar.TypeReg {
-			tw.Write([]byte("hi"))
+			if _, err := tw.Write([]byte("hi")); err != nil {
+				t.Fatalf("tar entry %s: %v", h.Name, err)
+			}
 		}
 	}
-	tw.Close()
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	f := filepath.Join(t.TempDir(), "layer.tar")
 	testenv.WriteFile(t, f, b.Bytes(), 0o644)
 	return f
@@ -73,9 +79,13 @@ func TestExtraFromTar(t *testing.T) {
 
 func TestExtraFromDir(t *testing.T) {
 	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "etc", "app"), 0o755)
+	if err := os.MkdirAll(filepath.Join(dir, "etc", "app"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	testenv.WriteFile(t, filepath.Join(dir, "etc", "app", "conf.yaml"), []byte("port: 80\n"), 0o640)
-	os.Symlink("app/conf.yaml", filepath.Join(dir, "etc", "conf.yaml"))
+	if err := os.Symlink("app/conf.yaml", filepath.Join(dir, "etc", "conf.yaml")); err != nil {
+		t.Fatal(err)
+	}
 	add, err := ExtraFromDir(ctx, dir, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +93,9 @@ func TestExtraFromDir(t *testing.T) {
 	if got := fixture.LayerFiles(t, add.Layer)["etc/app/conf.yaml"]; got != "port: 80\n" {
 		t.Errorf("conf.yaml = %q", got)
 	}
-	os.Symlink("../../../etc/shadow", filepath.Join(dir, "escape"))
+	if err := os.Symlink("../../../etc/shadow", filepath.Join(dir, "escape")); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := ExtraFromDir(ctx, dir, nil); !errors.Is(err, ErrUnsafeEntry) {
 		t.Errorf("a symlink out of the directory: err = %v", err)
 	}
@@ -151,7 +163,9 @@ func TestExtraPolicy(t *testing.T) {
 func TestExtraFromDirPolicy(t *testing.T) {
 	dir := t.TempDir()
 	testenv.WriteFile(t, filepath.Join(dir, "su"), []byte("x"), 0o755)
-	os.Chmod(filepath.Join(dir, "su"), os.ModeSetuid|0o755)
+	if err := os.Chmod(filepath.Join(dir, "su"), os.ModeSetuid|0o755); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := ExtraFromDir(ctx, dir, nil); !errors.Is(err, ErrNotAllowed) || !strings.Contains(err.Error(), "su is setuid") {
 		t.Errorf("setuid file: err = %v", err)
 	}
@@ -212,7 +226,10 @@ func TestEtcFiles(t *testing.T) {
 		}
 	}
 	c.User, c.Network = config.Nobody, &config.Network{Interface: "eth0", DHCP: true}
-	add, _ = Config(c)
+	add, err = Config(c)
+	if err != nil {
+		t.Fatal(err)
+	}
 	files = fixture.LayerFiles(t, add.Layer)
 	if !strings.Contains(files["etc/passwd"], "nobody:x:65534:65534") || !strings.Contains(files["etc/hosts"], "127.0.1.1\tsvc") {
 		t.Errorf("nobody with DHCP: passwd %q hosts %q", files["etc/passwd"], files["etc/hosts"])

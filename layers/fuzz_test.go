@@ -24,9 +24,13 @@ func FuzzCheckExtra(f *testing.F) {
 		var b bytes.Buffer
 		tw := tar.NewWriter(&b)
 		for _, h := range hs {
-			tw.WriteHeader(&h)
+			if err := tw.WriteHeader(&h); err != nil {
+				f.Fatalf("seed entry %s: %v", h.Name, err)
+			}
 		}
-		tw.Close()
+		if err := tw.Close(); err != nil {
+			f.Fatal(err)
+		}
 		f.Add(b.Bytes())
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -42,6 +42,9 @@ func TestBase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(ls) != 2 {
+		t.Fatalf("%d layers, want kernel and modules", len(ls))
+	}
 	sel, err := kernelpkg.SelectModules(context.Background(), ls[1], []string{"virtio_pci", "virtio_net"})
 	if err != nil {
 		t.Fatal(err)

@@ -31,7 +31,10 @@ func BenchmarkWarmBuild(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	st, _ := os.Stat(filepath.Join(out, "initrd.img"))
+	st, err := os.Stat(filepath.Join(out, "initrd.img"))
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportMetric(float64(st.Size())/(1<<20), "initrd-MiB")
 }
 

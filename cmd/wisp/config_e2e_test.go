@@ -51,7 +51,10 @@ func (b booted) get(t *testing.T, path string) string {
 		t.Fatalf("GET %s: %v", path, err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: reading the body: %v", path, err)
+	}
 	return string(body)
 }
 
@@ -144,7 +147,9 @@ func TestBootConfigured(t *testing.T) {
 	ntpTime := time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC)
 	ntpPort := sntpServer(t, ntpTime)
 	layer := t.TempDir()
-	os.MkdirAll(filepath.Join(layer, "srv"), 0o755)
+	if err := os.MkdirAll(filepath.Join(layer, "srv"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	testenv.WriteFile(t, filepath.Join(layer, "srv", "data.txt"), []byte("from an extra layer\n"), 0o644)
 	pem := filepath.Join(t.TempDir(), "ca.pem")
 	testenv.WriteFile(t, pem, []byte("-----BEGIN CERTIFICATE-----\nTUlJQg==\n-----END CERTIFICATE-----\n"), 0o644)

@@ -192,6 +192,9 @@ func TestBootRaspi3bImage(t *testing.T) {
 	}
 	img := filepath.Join(out, "raspi3b.img")
 	b := testenv.ReadFile(t, img)
+	if len(b) <= 1<<20 {
+		t.Fatalf("%s is %d bytes: no partition after the first MiB", img, len(b))
+	}
 	part := filepath.Join(t.TempDir(), "boot.part")
 	testenv.WriteFile(t, part, b[1<<20:], 0o644)
 	if o, err := exec.Command(fsck, "-n", part).CombinedOutput(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -59,7 +60,9 @@ func concat(groups ...[]hostileCase) []hostileCase {
 // would create the case's marker: what an image label once made wisp run.
 func (c *hctx) evilProfile() string {
 	script := c.file("evil.sh", []byte("#!/bin/sh\ntouch "+c.marker+"\n"))
-	os.Chmod(script, 0o755)
+	if err := os.Chmod(script, 0o755); err != nil {
+		c.t.Fatal(err)
+	}
 	return c.file("evil.json", []byte(`{"name":"evil","platform":{"os":"linux","architecture":"amd64"},"pageSize":4096,
 		"kernel":{"file":"vmlinux"},"qemu":{"binary":"`+script+`","machine":"q35","memoryMiB":256}}`))
 }
@@ -93,16 +96,29 @@ func fileLayer(files ...layers.File) v1.Layer {
 func (env *hostileEnv) bomb(path string, size int64) v1.Layer {
 	key := fmt.Sprintf("bomb %s %d", path, size)
 	return env.lazily(key, func() any {
+		// Made once for every case that shares it, so it has no case's
+		// t: a failure panics, as the other shared fixtures here do.
 		var z bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&z, gzip.BestSpeed)
+		zw, err := gzip.NewWriterLevel(&z, gzip.BestSpeed)
+		if err != nil {
+			panic(err)
+		}
 		tw := tar.NewWriter(zw)
-		tw.WriteHeader(&tar.Header{Name: path, Typeflag: tar.TypeReg, Mode: 0o644, Size: size})
+		if err := tw.WriteHeader(&tar.Header{Name: path, Typeflag: tar.TypeReg, Mode: 0o644, Size: size}); err != nil {
+			panic(err)
+		}
 		zero := make([]byte, 1<<20)
 		for n := int64(0); n < size; n += int64(len(zero)) {
-			tw.Write(zero[:min(int64(len(zero)), size-n)])
+			if _, err := tw.Write(zero[:min(int64(len(zero)), size-n)]); err != nil {
+				panic(err)
+			}
 		}
-		tw.Close()
-		zw.Close()
+		if err := tw.Close(); err != nil {
+			panic(err)
+		}
+		if err := zw.Close(); err != nil {
+			panic(err)
+		}
 		b := z.Bytes()
 		l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil },
 			tarball.WithMediaType(types.OCILayer))
@@ -158,20 +174,32 @@ func pulledCases() []hostileCase {
 			want: `"?[2J?[31mpi9?"`},
 		{input: inPulled, name: "image that is not a wisp appliance",
 			args: func(c *hctx) []string {
-				img, _ := random.Image(64, 1)
+				img, err := random.Image(64, 1)
+				if err != nil {
+					c.t.Fatal(err)
+				}
 				return []string{"export", c.push("not-appliance/app", img), "--out", c.out}
 			},
 			want: "not a wisp appliance"},
 		{input: inPulled, name: "config blob of 5 MiB (wisp inspect)",
 			args: func(c *hctx) []string {
-				img, _ := mutate.Config(empty.Image, v1.Config{Env: []string{"X=" + strings.Repeat("x", 5<<20)}})
-				img, _ = mutate.Append(img, mutate.Addendum{Layer: fileLayer(layers.Bytes("a", 0o644, []byte("a")))})
+				img, err := mutate.Config(empty.Image, v1.Config{Env: []string{"X=" + strings.Repeat("x", 5<<20)}})
+				if err != nil {
+					c.t.Fatal(err)
+				}
+				img, err = mutate.Append(img, mutate.Addendum{Layer: fileLayer(layers.Bytes("a", 0o644, []byte("a")))})
+				if err != nil {
+					c.t.Fatal(err)
+				}
 				return []string{"inspect", c.push("big-config/app", img)}
 			},
 			want: "its config blob is 5.0 MiB, over wisp's limit (at most 4 MiB)"},
 		{input: inPulled, name: "129 layers",
 			args: func(c *hctx) []string {
-				img, _ := random.Image(16, 129)
+				img, err := random.Image(16, 129)
+				if err != nil {
+					c.t.Fatal(err)
+				}
 				return []string{"inspect", c.push("many-layers/app", img)}
 			},
 			want: "its layer count is 129 layers, over wisp's limit (at most 128 layers)"},
@@ -208,27 +236,39 @@ func pulledCases() []hostileCase {
 		{input: inPulled, name: "base whose kernel layer also brings an /init",
 			args: func(c *hctx) []string {
 				kernel := fileLayer(layers.Bytes("boot/vmlinux", 0o644, fixture.Vmlinux), layers.Bytes("init", 0o755, []byte("#!/bin/sh")))
-				base, _ := compose.Image(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{Labels: map[string]string{
+				base, err := compose.Image(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{Labels: map[string]string{
 					layers.LabelKind: layers.KindBase, layers.LabelBoard: "qemu-amd64"}},
 					role(kernel, layers.RoleKernel), role(modulesLayer(c), layers.RoleModules))
+				if err != nil {
+					c.t.Fatal(err)
+				}
 				return []string{"build", "--target", "qemu-amd64", "--base", c.push("base-with-init/base", base), "--binary", c.env.svc, "--out", c.out}
 			},
 			want: "init is outside boot/, where a board base's firmware and kernel layers keep everything"},
 		{input: inPulled, name: "init image whose layer brings more than /init",
 			args: func(c *hctx) []string {
 				initBin := testenv.ReadFile(c.t, c.env.svc)
-				img, _ := compose.Image(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{Labels: map[string]string{layers.LabelKind: layers.KindInit}},
+				img, err := compose.Image(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{Labels: map[string]string{layers.LabelKind: layers.KindInit}},
 					role(fileLayer(layers.Bytes("init", 0o755, initBin), layers.Bytes("lib/modules/x.ko", 0o644, []byte("x"))), layers.RoleInit))
+				if err != nil {
+					c.t.Fatal(err)
+				}
 				return c.build(c.env.svc, "--init", c.push("fat-init/init", img))
 			},
 			want: "the init layer holds lib/: it may hold /init and nothing else"},
 		{input: inPulled, name: "base whose config has no diff_ids; --out must not change",
 			args: func(c *hctx) []string {
 				base := storedBase(c)
-				cf, _ := base.ConfigFile()
+				cf, err := base.ConfigFile()
+				if err != nil {
+					c.t.Fatal(err)
+				}
 				cf = cf.DeepCopy()
 				cf.RootFS.DiffIDs = nil
-				base, _ = mutate.ConfigFile(base, cf)
+				base, err = mutate.ConfigFile(base, cf)
+				if err != nil {
+					c.t.Fatal(err)
+				}
 				return []string{"build", "--target", "qemu-amd64", "--base", c.push("no-diff-ids/base", base), "--binary", c.env.svc, "--out", c.out}
 			},
 			want: "diff ID unknown"},
@@ -262,6 +302,9 @@ func modulesLayer(c *hctx) v1.Layer {
 	if err != nil {
 		c.t.Fatal(err)
 	}
+	if len(ls) == 0 {
+		c.t.Fatal("the fixture base has no layers")
+	}
 	return ls[len(ls)-1]
 }
 
@@ -294,12 +337,19 @@ func packageCases() []hostileCase {
 			args: func(c *hctx) []string {
 				bomb := c.env.lazily("zst bomb", func() any {
 					var z bytes.Buffer
-					zw, _ := zstd.NewWriter(&z, zstd.WithEncoderLevel(zstd.SpeedFastest))
+					zw, err := zstd.NewWriter(&z, zstd.WithEncoderLevel(zstd.SpeedFastest))
+					if err != nil {
+						panic(err)
+					}
 					zero := make([]byte, 1<<20)
 					for i := 0; i < 1024; i++ {
-						zw.Write(zero)
+						if _, err := zw.Write(zero); err != nil {
+							panic(err)
+						}
 					}
-					zw.Close()
+					if err := zw.Close(); err != nil {
+						panic(err)
+					}
 					return z.Bytes()
 				}).([]byte)
 				return c.importDeb("qemu-amd64", "zst.deb", kernelDeb(
@@ -424,15 +474,23 @@ func wispJSONCases() []hostileCase {
 		{input: inWispJSON, name: "caCerts through a symlink out",
 			args: func(c *hctx) []string {
 				secret := c.file("secret.pem", []byte("-----BEGIN CERTIFICATE-----\nsecret\n"))
-				os.MkdirAll(filepath.Join(c.dir, "project"), 0o755)
-				os.Symlink(secret, filepath.Join(c.dir, "project", "ca.pem"))
+				if err := os.MkdirAll(filepath.Join(c.dir, "project"), 0o755); err != nil {
+					c.t.Fatal(err)
+				}
+				if err := os.Symlink(secret, filepath.Join(c.dir, "project", "ca.pem")); err != nil {
+					c.t.Fatal(err)
+				}
 				return c.wispJSON(`{"target":"qemu-amd64","binary":"svc","caCerts":"ca.pem"}`)
 			},
 			want: `"ca.pem" leads out of wisp.json's directory through a symbolic link`},
 		{input: inWispJSON, name: "out through a symlink out",
 			args: func(c *hctx) []string {
-				os.MkdirAll(filepath.Join(c.dir, "project"), 0o755)
-				os.Symlink(c.dir, filepath.Join(c.dir, "project", "out"))
+				if err := os.MkdirAll(filepath.Join(c.dir, "project"), 0o755); err != nil {
+					c.t.Fatal(err)
+				}
+				if err := os.Symlink(c.dir, filepath.Join(c.dir, "project", "out")); err != nil {
+					c.t.Fatal(err)
+				}
 				return c.wispJSON(`{"target":"qemu-amd64","binary":"svc","out":"out/x"}`)
 			},
 			want: `"out/x" leads out of wisp.json's directory`},
@@ -450,12 +508,18 @@ func (c *hctx) extraTar(hs ...tar.Header) []string {
 		if h.Typeflag == tar.TypeReg {
 			h.Size = 2
 		}
-		tw.WriteHeader(&h)
+		if err := tw.WriteHeader(&h); err != nil {
+			c.t.Fatalf("tar entry %s: %v", h.Name, err)
+		}
 		if h.Typeflag == tar.TypeReg {
-			tw.Write([]byte("hi"))
+			if _, err := tw.Write([]byte("hi")); err != nil {
+				c.t.Fatalf("tar entry %s: %v", h.Name, err)
+			}
 		}
 	}
-	tw.Close()
+	if err := tw.Close(); err != nil {
+		c.t.Fatal(err)
+	}
 	return c.build(c.env.svc, "--layer", c.file("layer.tar", b.Bytes()))
 }
 
@@ -490,20 +554,34 @@ func extraCases() []hostileCase {
 			args: func(c *hctx) []string {
 				var b bytes.Buffer
 				tw := tar.NewWriter(&b)
-				tw.WriteHeader(&tar.Header{Name: "dev0", Typeflag: tar.TypeBlock, Mode: 0o666, Devmajor: 179})
-				tw.Close()
+				if err := tw.WriteHeader(&tar.Header{Name: "dev0", Typeflag: tar.TypeBlock, Mode: 0o666, Devmajor: 179}); err != nil {
+					c.t.Fatal(err)
+				}
+				if err := tw.Close(); err != nil {
+					c.t.Fatal(err)
+				}
 				raw := b.Bytes()
-				l, _ := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw)), nil })
-				img, _ := compose.Image(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{}, mutate.Addendum{Layer: l})
+				l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw)), nil })
+				if err != nil {
+					c.t.Fatal(err)
+				}
+				img, err := compose.Image(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{}, mutate.Addendum{Layer: l})
+				if err != nil {
+					c.t.Fatal(err)
+				}
 				return c.build(c.env.svc, "--layer", c.push("device-layer/layer", img))
 			},
 			want: "dev0 is a device node (179:0)"},
 		{input: inExtra, name: "a setuid file mode 04777 (directory)",
 			args: func(c *hctx) []string {
 				dir := filepath.Join(c.dir, "layer")
-				os.MkdirAll(filepath.Join(dir, "bin"), 0o755)
+				if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o755); err != nil {
+					c.t.Fatal(err)
+				}
 				testenv.WriteFile(c.t, filepath.Join(dir, "bin", "su"), []byte("x"), 0o755)
-				os.Chmod(filepath.Join(dir, "bin", "su"), os.ModeSetuid|0o777)
+				if err := os.Chmod(filepath.Join(dir, "bin", "su"), os.ModeSetuid|0o777); err != nil {
+					c.t.Fatal(err)
+				}
 				return c.build(c.env.svc, "--layer", dir)
 			},
 			want: "bin/su is setuid"},
@@ -519,8 +597,15 @@ func extraCases() []hostileCase {
 			want: `entry outside the root: "../../etc/passwd"`},
 		{input: inExtra, name: "a gzip'd tar that unpacks to 1 GiB",
 			args: func(c *hctx) []string {
-				rc, _ := c.env.bomb("srv/zeros", 1<<30).Compressed()
-				b, _ := io.ReadAll(rc)
+				rc, err := c.env.bomb("srv/zeros", 1<<30).Compressed()
+				if err != nil {
+					c.t.Fatal(err)
+				}
+				defer rc.Close()
+				b, err := io.ReadAll(rc)
+				if err != nil {
+					c.t.Fatal(err)
+				}
 				return c.build(c.env.svc, "--layer", c.file("zeros.tar.gz", b))
 			},
 			want: "srv/zeros: the initramfs is 1.0 GiB, more than half of board qemu-amd64's 256 MiB of RAM"},
@@ -616,13 +701,24 @@ func interrupt(n int) func(c *hctx, p *os.Process) {
 	return func(c *hctx, p *os.Process) {
 		deadline := time.Now().Add(time.Minute)
 		for time.Now().Before(deadline) {
-			if ents, _ := os.ReadDir(c.out); len(ents) > 0 {
+			ents, err := os.ReadDir(c.out)
+			if err != nil {
+				// Interrupt anyway, so that wisp ends and the case fails
+				// on this, not on the timeout.
+				c.t.Errorf("watching the output directory: %v", err)
+				break
+			}
+			if len(ents) > 0 {
 				break
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
 		for i := 0; i < n; i++ {
-			p.Signal(syscall.SIGINT)
+			// A second SIGINT may find wisp gone already: it exits at
+			// once on the first when nothing holds it up.
+			if err := p.Signal(syscall.SIGINT); err != nil && !(i > 0 && errors.Is(err, os.ErrProcessDone)) {
+				c.t.Errorf("SIGINT %d: %v", i+1, err)
+			}
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
@@ -659,13 +755,21 @@ func flashCases() []hostileCase {
 				img := c.file("pi.img", bytes.Repeat([]byte{0xa5}, 1<<20))
 				c.file("confirmed.raw", nil)
 				c.file("other.raw", []byte("keep"))
-				os.Symlink(filepath.Join(c.dir, "confirmed.raw"), filepath.Join(c.dir, "card"))
+				if err := os.Symlink(filepath.Join(c.dir, "confirmed.raw"), filepath.Join(c.dir, "card")); err != nil {
+					c.t.Fatal(err)
+				}
 				return []string{"flash", img, filepath.Join(c.dir, "card")}
 			},
 			answer: func(c *hctx) string {
-				// The link moves before the answer is read.
-				os.Remove(filepath.Join(c.dir, "card"))
-				os.Symlink(filepath.Join(c.dir, "other.raw"), filepath.Join(c.dir, "card"))
+				// The link moves before the answer is read. wisp is waiting
+				// for the answer: a failure here is reported, not fatal, so
+				// that the answer is still given and wisp ends.
+				if err := os.Remove(filepath.Join(c.dir, "card")); err != nil {
+					c.t.Errorf("moving the link: %v", err)
+				}
+				if err := os.Symlink(filepath.Join(c.dir, "other.raw"), filepath.Join(c.dir, "card")); err != nil {
+					c.t.Errorf("moving the link: %v", err)
+				}
 				return "y\n"
 			},
 			result: "the device opened before the question is written; the link's new target is untouched",

@@ -142,7 +142,8 @@ func runHostile(t *testing.T, env *hostileEnv, hc hostileCase) {
 	if _, err := os.Stat(c.marker); err == nil {
 		t.Errorf("%s exists: a hostile input ran a program or wrote a file", c.marker)
 	}
-	if ents, _ := os.ReadDir(filepath.Join(c.cache, "tmp")); len(ents) != 0 {
+	// A case refused before wisp opens its store leaves no store at all.
+	if ents := fixture.DirEntriesIfExists(t, filepath.Join(c.cache, "tmp")); len(ents) != 0 {
 		t.Errorf("the store's tmp/ holds %v", ents)
 	}
 	if _, err := os.Stat(filepath.Join(c.cache, "oci-layout")); err == nil {
@@ -153,7 +154,9 @@ func runHostile(t *testing.T, env *hostileEnv, hc hostileCase) {
 		if err := s.Verify(); err != nil {
 			t.Errorf("the store holds a blob that fails verification: %v", err)
 		}
-		s.Close()
+		if err := s.Close(); err != nil {
+			t.Errorf("closing the store: %v", err)
+		}
 	}
 	want := hc.code
 	if want == 0 && hc.want != "" {
@@ -178,7 +181,7 @@ func runHostile(t *testing.T, env *hostileEnv, hc hostileCase) {
 		if r.stdout != "" {
 			t.Errorf("stdout %q, want nothing", r.stdout)
 		}
-		if ents, _ := os.ReadDir(c.out); len(ents) != 0 {
+		if ents := fixture.DirEntries(t, c.out); len(ents) != 0 {
 			t.Errorf("the output directory holds %v after a failure", ents)
 		}
 	}
@@ -195,7 +198,9 @@ func (c *hctx) run(hc hostileCase, args []string) proc {
 	rss := filepath.Join(c.dir, "rss")
 	cmd := exec.CommandContext(ctx, c.env.time, append([]string{"-f", "%M", "-o", rss, c.env.bin, "--cache", c.cache}, args...)...)
 	docker := filepath.Join(c.dir, "docker")
-	os.MkdirAll(docker, 0o700)
+	if err := os.MkdirAll(docker, 0o700); err != nil {
+		c.t.Fatal(err)
+	}
 	cmd.Env = append(os.Environ(), "DOCKER_CONFIG="+docker, "WISP_CACHE=", "TMPDIR="+c.dir)
 	var stdout, stderr syncBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -216,8 +221,14 @@ func (c *hctx) run(hc hostileCase, args []string) proc {
 		for !strings.Contains(stderr.String(), "[y/N]") && ctx.Err() == nil {
 			time.Sleep(10 * time.Millisecond)
 		}
-		io.WriteString(stdin, hc.answer(c))
-		stdin.Close()
+		// A failed write is reported, not fatal: wisp is still running,
+		// and Wait below reaps it (or the context ends it).
+		if _, err := io.WriteString(stdin, hc.answer(c)); err != nil {
+			c.t.Errorf("answering wisp's question: %v", err)
+		}
+		if err := stdin.Close(); err != nil {
+			c.t.Errorf("closing wisp's stdin: %v", err)
+		}
 	}
 	err := cmd.Wait()
 	if ctx.Err() != nil {
@@ -246,11 +257,17 @@ func (c *hctx) run(hc hostileCase, args []string) proc {
 // ignores SIGINT while it waits).
 func child(t *testing.T, pid int) *os.Process {
 	t.Helper()
+	var readErr error
 	for i := 0; i < 500; i++ {
-		// Until time has forked, the list is empty (or, if it ended, gone).
-		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+		// Until time has forked, the list is empty (or, if it ended, gone):
+		// a failed read is tried again, and reported if it never works.
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+		readErr = err
 		if f := strings.Fields(string(b)); len(f) > 0 {
-			n, _ := strconv.Atoi(f[0])
+			n, err := strconv.Atoi(f[0])
+			if err != nil {
+				t.Fatalf("/proc/%d/task/%d/children holds %q: %v", pid, pid, b, err)
+			}
 			p, err := os.FindProcess(n)
 			if err != nil {
 				t.Fatal(err)
@@ -259,7 +276,7 @@ func child(t *testing.T, pid int) *os.Process {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatalf("time (pid %d) started no wisp", pid)
+	t.Fatalf("time (pid %d) started no wisp (last read of its children: %v)", pid, readErr)
 	return nil
 }
 

@@ -41,6 +41,13 @@ func TestSecondInterrupt(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	tmp := filepath.Join(dir, ".kernel-123")
+	sigint := func() {
+		t.Helper()
+		if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+			cmd.Process.Kill()
+			t.Fatalf("sending SIGINT to the child: %v", err)
+		}
+	}
 	for i := 0; ; i++ {
 		if _, err := os.Stat(tmp); err == nil {
 			break
@@ -50,13 +57,13 @@ func TestSecondInterrupt(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	cmd.Process.Signal(syscall.SIGINT)
+	sigint()
 	select {
 	case err := <-done:
 		t.Fatalf("the child ended on the first Ctrl-C, which it ignores: %v\n%s", err, stderr.String())
 	case <-time.After(300 * time.Millisecond):
 	}
-	cmd.Process.Signal(syscall.SIGINT)
+	sigint()
 	select {
 	case <-done:
 	case <-time.After(time.Minute):

@@ -48,7 +48,10 @@ func koImage(t *testing.T, bin string) v1.Image {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cf, _ := img.ConfigFile()
+	cf, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
 	cf = cf.DeepCopy()
 	cf.OS, cf.Architecture = "linux", "amd64"
 	cf.Config.Entrypoint = []string{"/ko-app/" + n}
@@ -210,9 +213,15 @@ func TestInitPush(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	im, _ := idx.IndexManifest()
+	im, err := idx.IndexManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var arches []string
 	for _, m := range im.Manifests {
+		if m.Platform == nil {
+			t.Fatalf("init index entry %s has no platform", m.Digest)
+		}
 		arches = append(arches, m.Platform.Architecture)
 	}
 	if strings.Join(arches, ",") != "amd64,arm64,riscv64" {

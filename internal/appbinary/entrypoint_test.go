@@ -10,6 +10,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/wispboot/wisp/internal/fixture"
 	"github.com/wispboot/wisp/limits"
 )
 
@@ -139,7 +140,7 @@ func TestBinaryFromImage(t *testing.T) {
 				if err == nil || !isErr(err, tt.wantErr) && tt.wantErr != nil || !strings.Contains(err.Error(), tt.wantText) {
 					t.Fatalf("err = %v, want %v containing %q", err, tt.wantErr, tt.wantText)
 				}
-				if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
+				if ents := fixture.DirEntries(t, tmp); len(ents) != 0 {
 					t.Errorf("files left in tmpDir: %v", ents)
 				}
 				return

@@ -49,7 +49,9 @@ func tarLayer(t *testing.T, ents []ent) v1.Layer {
 		if err := tw.WriteHeader(h); err != nil {
 			t.Fatalf("tar entry %s: %v", e.name, err)
 		}
-		io.WriteString(tw, e.body)
+		if _, err := io.WriteString(tw, e.body); err != nil {
+			t.Fatalf("tar entry %s: %v", e.name, err)
+		}
 	}
 	if err := tw.Close(); err != nil {
 		t.Fatal(err)

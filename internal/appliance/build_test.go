@@ -94,7 +94,10 @@ func TestBuild(t *testing.T) {
 	if err := validate.Image(img); err != nil {
 		t.Errorf("validate.Image: %v", err)
 	}
-	m, _ := img.Manifest()
+	m, err := img.Manifest()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var roles []string
 	for _, l := range m.Layers {
 		roles = append(roles, l.Annotations[layers.AnnotationRole])
@@ -102,7 +105,10 @@ func TestBuild(t *testing.T) {
 	if got, want := strings.Join(roles, ","), "kernel,modules,init,app,config"; got != want {
 		t.Errorf("layer roles = %s, want %s", got, want)
 	}
-	cf, _ := img.ConfigFile()
+	cf, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for k, want := range map[string]string{
 		layers.LabelKind: "appliance", layers.LabelBoard: "qemu-amd64", layers.LabelKernelVersion: fixtureKernel,
 		layers.LabelCmdline: p.Kernel.Cmdline, layers.LabelBase: res.Base,
@@ -121,7 +127,7 @@ func TestBuild(t *testing.T) {
 	if !bytes.Equal(k, fixture.Vmlinux) {
 		t.Errorf("kernel is %d bytes, want the fixture's %d-byte vmlinux", len(k), len(fixture.Vmlinux))
 	}
-	ents, _ := os.ReadDir(out)
+	ents := fixture.DirEntries(t, out)
 	if len(ents) != 2 {
 		t.Errorf("output directory holds %v, want kernel and initrd.img only", ents)
 	}
@@ -226,6 +232,9 @@ func TestBuildDetectsCorruptStore(t *testing.T) {
 	}
 	blob := filepath.Join(s.Dir(), "blobs", "sha256", m.Layers[1].Digest.Hex)
 	b := testenv.ReadFile(t, blob)
+	if len(b) == 0 {
+		t.Fatalf("the modules blob %s is empty", blob)
+	}
 	b[len(b)/2] ^= 0xff
 	testenv.WriteFile(t, blob, b, 0o644)
 	out := filepath.Join(t.TempDir(), "out")
@@ -233,23 +242,34 @@ func TestBuildDetectsCorruptStore(t *testing.T) {
 	if !errors.Is(err, oci.ErrCorrupt) || !strings.Contains(err.Error(), m.Layers[1].Digest.Hex) {
 		t.Fatalf("err = %v, want ErrCorrupt naming the blob", err)
 	}
-	ents, _ := os.ReadDir(out)
+	// The build fails before it makes out: one that does not exist holds
+	// nothing.
+	ents := fixture.DirEntriesIfExists(t, out)
 	if len(ents) != 0 {
 		t.Errorf("output directory holds %v after a failed build", ents)
 	}
 }
 
 func TestImportRejectsWrongArchitecture(t *testing.T) {
-	s, _ := oci.OpenStore(t.TempDir())
-	p, _ := boards.Lookup("qemu-amd64")
+	s, err := oci.OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := boards.Lookup("qemu-amd64")
+	if err != nil {
+		t.Fatal(err)
+	}
 	arm := *p
 	arm.Platform.Architecture = "arm64"
-	_, err := Import(context.Background(), s, &arm, Packages{KernelDeb: fixtureFile(t, fixture.KernelDeb(fixtureKernel).Bytes())})
+	_, err = Import(context.Background(), s, &arm, Packages{KernelDeb: fixtureFile(t, fixture.KernelDeb(fixtureKernel).Bytes())})
 	if err == nil || !strings.Contains(err.Error(), "the kernel is an x86 bzImage, the board is arm64") {
 		t.Fatalf("err = %v", err)
 	}
-	tags, _ := s.Tags()
-	ents, _ := os.ReadDir(s.TempDir())
+	tags, err := s.Tags()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ents := fixture.DirEntries(t, s.TempDir())
 	if len(tags) != 0 || len(ents) != 0 {
 		t.Errorf("a rejected import left tags %v and files %v", tags, ents)
 	}
@@ -337,12 +357,18 @@ func TestRebuildKeepsKernel(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := testenv.ReadFile(t, first.Artifacts.Kernel)
-	before, _ := os.Stat(first.Artifacts.Kernel)
+	before, err := os.Stat(first.Artifacts.Kernel)
+	if err != nil {
+		t.Fatal(err)
+	}
 	second, err := build(context.Background(), oci.Sources{Store: s}, request(p, bin, out))
 	if err != nil {
 		t.Fatal(err)
 	}
-	after, _ := os.Stat(second.Artifacts.Kernel)
+	after, err := os.Stat(second.Artifacts.Kernel)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !os.SameFile(before, after) {
 		t.Error("the second build replaced a kernel that was already right")
 	}
@@ -350,6 +376,9 @@ func TestRebuildKeepsKernel(t *testing.T) {
 		t.Errorf("files reported: first %+v, second %+v", first.Artifacts.Files, second.Artifacts.Files)
 	}
 	// A kernel changed in place (same size) is written again.
+	if len(want) == 0 {
+		t.Fatalf("the kernel %s is empty", first.Artifacts.Kernel)
+	}
 	damaged := bytes.Clone(want)
 	damaged[len(damaged)/2] ^= 0xff
 	if err := os.WriteFile(first.Artifacts.Kernel, damaged, 0o644); err != nil {
@@ -395,7 +424,7 @@ func TestFailedBuildLeavesOut(t *testing.T) {
 // contents.
 func checkOnly(t *testing.T, dir string, want map[string]string) {
 	t.Helper()
-	ents, _ := os.ReadDir(dir)
+	ents := fixture.DirEntries(t, dir)
 	if len(ents) != len(want) {
 		t.Errorf("%s holds %v, want only %v", dir, ents, want)
 	}

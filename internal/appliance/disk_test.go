@@ -71,6 +71,9 @@ func fsckImage(t *testing.T, img string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(b) <= 1<<20 {
+		t.Fatalf("%s is %d bytes: no partition after the first MiB", img, len(b))
+	}
 	part := filepath.Join(t.TempDir(), "part")
 	testenv.WriteFile(t, part, b[1<<20:], 0o644)
 	if out, err := exec.Command(bin, "-n", part).CombinedOutput(); err != nil {
@@ -99,7 +102,7 @@ func TestDiskImages(t *testing.T) {
 			if res.Artifacts.Image != img || len(res.Artifacts.Files) != 1 || res.Artifacts.Files[0].Name != tt.board+".img" {
 				t.Fatalf("artifacts %+v", res.Artifacts)
 			}
-			if ents, _ := os.ReadDir(out); len(ents) != 1 {
+			if ents := fixture.DirEntries(t, out); len(ents) != 1 {
 				t.Errorf("output directory holds %v, want only the image", ents)
 			}
 			fsckImage(t, img)
@@ -124,7 +127,11 @@ func TestDiskImages(t *testing.T) {
 				t.Errorf("cmdline.txt = %q", got)
 			}
 			files := cpioNames(t, mcopy(t, img, "initrd.img"))
-			for _, want := range []string{"dev/console", "init", "app/" + filepath.Base(res.Binary[5:strings.Index(res.Binary, "@")]), "etc/wisp/config.json"} {
+			at := strings.Index(res.Binary, "@")
+			if !strings.HasPrefix(res.Binary, "file:") || at < len("file:") {
+				t.Fatalf("binary source %q, want file:PATH@SHA256", res.Binary)
+			}
+			for _, want := range []string{"dev/console", "init", "app/" + filepath.Base(res.Binary[len("file:"):at]), "etc/wisp/config.json"} {
 				if !files[want] {
 					t.Errorf("initrd.img lacks %s", want)
 				}
@@ -180,7 +187,9 @@ func TestDiskImageReproducible(t *testing.T) {
 		s, p := piStore(t, "pi4")
 		out := filepath.Join(t.TempDir(), "somewhere", "else")
 		bin := armBinary(t, 0x10000)
-		os.Chtimes(bin, time.Now().Add(time.Duration(i)*time.Hour), time.Now())
+		if err := os.Chtimes(bin, time.Now().Add(time.Duration(i)*time.Hour), time.Now()); err != nil {
+			t.Fatal(err)
+		}
 		res, err := build(context.Background(), oci.Sources{Store: s}, job{Board: p, Binary: bin, Out: out, InitBinary: []byte("init")})
 		if err != nil {
 			t.Fatal(err)
@@ -227,7 +236,7 @@ func TestDiskImageRejects(t *testing.T) {
 		if !errors.Is(err, image.ErrTooLarge) || !strings.Contains(err.Error(), "the limit is 16 MiB") {
 			t.Errorf("err = %v, want ErrTooLarge naming the limit", err)
 		}
-		if ents, _ := os.ReadDir(out); len(ents) != 0 {
+		if ents := fixture.DirEntries(t, out); len(ents) != 0 {
 			t.Errorf("a failed build left %v", ents)
 		}
 	})
@@ -245,7 +254,10 @@ func TestDiskImageRejects(t *testing.T) {
 
 func TestImportRejectsPiInputs(t *testing.T) {
 	ctx := context.Background()
-	p, _ := boards.Lookup("pi4")
+	p, err := boards.Lookup("pi4")
+	if err != nil {
+		t.Fatal(err)
+	}
 	kernel := fixtureFile(t, fixture.ArmKernelDeb(armKernel).Bytes())
 	noStart := t.TempDir()
 	testenv.WriteFile(t, filepath.Join(noStart, "fixup4.dat"), []byte("f"), 0o644)
@@ -261,12 +273,19 @@ func TestImportRejectsPiInputs(t *testing.T) {
 		{"two kernels", Packages{KernelDeb: kernel, KernelAPK: kernel}, "give one kernel package"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			s, _ := oci.OpenStore(t.TempDir())
-			_, err := Import(ctx, s, p, tt.pk)
+			s, err := oci.OpenStore(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Import(ctx, s, p, tt.pk)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
-			if tags, _ := s.Tags(); len(tags) != 0 {
+			tags, err := s.Tags()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(tags) != 0 {
 				t.Errorf("a failed import stored %v", tags)
 			}
 		})
@@ -311,6 +330,9 @@ func TestDiskLinksBootFiles(t *testing.T) {
 	}
 	intact()
 	b := testenv.ReadFile(t, boot[0])
+	if len(b) == 0 {
+		t.Fatalf("the boot file blob %s is empty", boot[0])
+	}
 	b[len(b)/2] ^= 0xff
 	if err := os.WriteFile(boot[0], b, 0o644); err != nil {
 		t.Fatal(err)
@@ -325,15 +347,21 @@ func TestDiskLinksBootFiles(t *testing.T) {
 	// written a second time, over its link.
 	var tb bytes.Buffer
 	tw := tar.NewWriter(&tb)
-	tw.WriteHeader(&tar.Header{Name: "etc/.wh.gone", Typeflag: tar.TypeReg, Mode: 0o644})
-	tw.Close()
+	if err := tw.WriteHeader(&tar.Header{Name: "etc/.wh.gone", Typeflag: tar.TypeReg, Mode: 0o644}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	layer := filepath.Join(t.TempDir(), "deletes.tar")
 	testenv.WriteFile(t, layer, tb.Bytes(), 0o644)
 	mtimes := map[string]time.Time{}
 	for _, f := range boot {
-		if fi, err := os.Stat(f); err == nil {
-			mtimes[f] = fi.ModTime()
+		fi, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
 		}
+		mtimes[f] = fi.ModTime()
 	}
 	time.Sleep(10 * time.Millisecond)
 	if _, err := build(context.Background(), oci.Sources{Store: s}, job{Board: p, Binary: bin, Out: t.TempDir(), InitBinary: []byte("init"), Layers: []string{layer}}); err != nil {

@@ -83,7 +83,10 @@ func TestBuildFromRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	baseDigest, _ := fixture.LayoutImage(t, "base-qemu-amd64").Digest()
+	baseDigest, err := fixture.LayoutImage(t, "base-qemu-amd64").Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if want := reg.ref("wisp/base-qemu-amd64") + "@" + baseDigest.String(); res.Base != want {
 		t.Errorf("base = %s, want %s", res.Base, want)
 	}
@@ -108,7 +111,7 @@ func TestBuildFromRegistry(t *testing.T) {
 		Entrypoint: []string{"/app/svc"}, Args: []string{"--port", "8080"}, Env: []string{"PATH=/", "GREETING=hi"},
 		User: &config.User{UID: 1000, GID: 1000}}
 	if d.Kind != want.Kind || d.Board != want.Board || d.Base != want.Base || d.Binary != want.Binary || d.WispVersion != want.WispVersion ||
-		!reflect.DeepEqual(d.Entrypoint, want.Entrypoint) || !reflect.DeepEqual(d.Args, want.Args) || !reflect.DeepEqual(d.Env, want.Env) || *d.User != *want.User {
+		!reflect.DeepEqual(d.Entrypoint, want.Entrypoint) || !reflect.DeepEqual(d.Args, want.Args) || !reflect.DeepEqual(d.Env, want.Env) || d.User == nil || *d.User != *want.User {
 		t.Errorf("pushed appliance describes as\n%+v\nwant\n%+v", d, want)
 	}
 	var roles []string
@@ -125,7 +128,7 @@ func TestBuildFromRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 	if after := reg.counter.Requests("/wisp/base-qemu-amd64/"); len(after) != before {
-		t.Errorf("second build asked the registry for the base again: %v", after[before:])
+		t.Errorf("second build asked the registry for the base again: %v", after[min(before, len(after)):])
 	}
 }
 
@@ -232,18 +235,33 @@ func newBlobs(t *testing.T, src oci.Sources, a, b v1.Hash) map[string]string {
 
 func TestBinaryImages(t *testing.T) {
 	reg := newTestRegistry(t)
-	noEntry, _ := mutate.Config(mustLayoutImage(t, "app-ko"), v1.Config{})
+	noEntry, err := mutate.Config(mustLayoutImage(t, "app-ko"), v1.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	reg.put(t, "noentry:1", noEntry)
-	wrongArch, _ := mutate.ConfigFile(mustLayoutImage(t, "app-arm64-only"), &v1.ConfigFile{
+	wrongArch, err := mutate.ConfigFile(mustLayoutImage(t, "app-arm64-only"), &v1.ConfigFile{
 		Architecture: "amd64", OS: "linux", Config: v1.Config{Entrypoint: []string{"/svc"}},
 		RootFS: v1.RootFS{Type: "layers", DiffIDs: diffIDs(t, mustLayoutImage(t, "app-arm64-only"))}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	reg.put(t, "lies-about-arch:1", wrongArch)
 	reg.put(t, "not-a-base:1", fixture.LayoutImage(t, "app-ko"))
 	pie := fixture.GoBinary(t, "svc", fixture.EmptyMain, []string{"CGO_ENABLED=0", "GOARCH=amd64"}, "-buildmode=pie")
 	pieBytes := testenv.ReadFile(t, pie)
-	dynLayer, _ := layers.Layer([]layers.File{layers.Bytes("svc", 0o755, pieBytes)})
-	dyn, _ := mutate.AppendLayers(mustLayoutImage(t, "app-ko"), dynLayer)
-	dyn, _ = mutate.Config(dyn, v1.Config{Entrypoint: []string{"/svc"}})
+	dynLayer, err := layers.Layer([]layers.File{layers.Bytes("svc", 0o755, pieBytes)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dyn, err := mutate.AppendLayers(mustLayoutImage(t, "app-ko"), dynLayer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dyn, err = mutate.Config(dyn, v1.Config{Entrypoint: []string{"/svc"}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	reg.put(t, "dynamic:1", dyn)
 
 	for _, tt := range []struct {
@@ -305,8 +323,11 @@ func TestFlagsOverrideImageDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, img := manifestOf(t, src, res.Digest)
-	d, _ := Describe(context.Background(), img, "")
-	if !reflect.DeepEqual(d.Args, []string{"--port", "9090"}) || !reflect.DeepEqual(d.Env, []string{"PATH=/", "GREETING=hello", "NEW=1"}) || *d.User != (config.User{UID: 7, GID: 8}) {
+	d, err := Describe(context.Background(), img, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(d.Args, []string{"--port", "9090"}) || !reflect.DeepEqual(d.Env, []string{"PATH=/", "GREETING=hello", "NEW=1"}) || d.User == nil || *d.User != (config.User{UID: 7, GID: 8}) {
 		t.Errorf("args %q env %q user %v", d.Args, d.Env, d.User)
 	}
 }
@@ -329,14 +350,26 @@ func TestInitFromRegistry(t *testing.T) {
 	if !strings.HasPrefix(res.Init, reg.ref("wisp/init")+"@sha256:") {
 		t.Errorf("init source = %q", res.Init)
 	}
-	want, _ := layers.Init(fixture.TinyELF("amd64"))
-	wantDigest, _ := want.Layer.Digest()
+	want, err := layers.Init(fixture.TinyELF("amd64"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDigest, err := want.Layer.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
 	m, _ := manifestOf(t, src, res.Digest)
+	if len(m.Layers) < 3 {
+		t.Fatalf("the appliance has %d layers, want the init third", len(m.Layers))
+	}
 	if m.Layers[2].Digest != wantDigest || m.Layers[2].Annotations[layers.AnnotationRole] != "init" {
 		t.Errorf("init layer %v, want %s", m.Layers[2], wantDigest)
 	}
 	// An init image whose /init is for another architecture is refused.
-	arm, _ := idx.Image(mustIndexDigest(t, idx, "arm64"))
+	arm, err := idx.Image(mustIndexDigest(t, idx, "arm64"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	reg.put(t, "wisp/init-arm:1", arm)
 	_, err = build(context.Background(), reg.sources(t), job{Board: qemuAMD64(t), Binary: reg.ref("app:1"), Base: reg.ref("wisp/base-qemu-amd64:6.1"), Init: reg.ref("wisp/init-arm:1")})
 	if !errors.Is(err, oci.ErrPlatform) {
@@ -345,9 +378,13 @@ func TestInitFromRegistry(t *testing.T) {
 }
 
 func mustIndexDigest(t *testing.T, idx v1.ImageIndex, arch string) v1.Hash {
-	im, _ := idx.IndexManifest()
+	t.Helper()
+	im, err := idx.IndexManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, m := range im.Manifests {
-		if m.Platform.Architecture == arch {
+		if m.Platform != nil && m.Platform.Architecture == arch {
 			return m.Digest
 		}
 	}
@@ -418,7 +455,10 @@ func TestExtraLayerFromImage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, _ := layers.Layer([]layers.File{layers.Bytes("srv/data/index.html", 0o644, []byte("<p>hi</p>"))})
+	data, err := layers.Layer([]layers.File{layers.Bytes("srv/data/index.html", 0o644, []byte("<p>hi</p>"))})
+	if err != nil {
+		t.Fatal(err)
+	}
 	img, err := compose.Image(v1.Platform{OS: "linux", Architecture: "amd64"}, v1.Config{}, mutate.Addendum{Layer: tz}, mutate.Addendum{Layer: data})
 	if err != nil {
 		t.Fatal(err)
@@ -437,8 +477,14 @@ func TestExtraLayerFromImage(t *testing.T) {
 	if got, want := strings.Join(roles, ","), "kernel,modules,init,extra,extra,app,config"; got != want {
 		t.Errorf("roles %s, want %s", got, want)
 	}
+	if len(m.Layers) < 5 {
+		t.Fatalf("the appliance has %d layers, want the extra ones fourth and fifth", len(m.Layers))
+	}
 	for i, l := range []v1.Layer{tz, data} {
-		d, _ := l.Digest()
+		d, err := l.Digest()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if m.Layers[3+i].Digest != d {
 			t.Errorf("extra layer %d is %s, want the image's %s", i, m.Layers[3+i].Digest, d)
 		}

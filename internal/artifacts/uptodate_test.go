@@ -41,7 +41,10 @@ func TestUpToDate(t *testing.T) {
 	if upToDate(s, path, size, right) {
 		t.Error("the stamp's digest was ignored")
 	}
-	info, _ := os.Stat(path)
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	time.Sleep(10 * time.Millisecond)
 	if err := os.Chtimes(path, info.ModTime(), info.ModTime()); err != nil { // mtime as it was, ctime moves
 		t.Fatal(err)

@@ -134,7 +134,9 @@ func keys(m map[string]string) []string {
 
 func TestFirmwareFromDir(t *testing.T) {
 	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "overlays"), 0o755)
+	if err := os.MkdirAll(filepath.Join(dir, "overlays"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	testenv.WriteFile(t, filepath.Join(dir, "start4.elf"), []byte("gpu"), 0o644)
 	testenv.WriteFile(t, filepath.Join(dir, "overlays", "disable-bt.dtbo"), []byte("ovl"), 0o644)
 	fw, err := FirmwareFromDir(dir)

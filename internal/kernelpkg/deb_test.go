@@ -109,7 +109,7 @@ func TestImportChecksKernelHeader(t *testing.T) {
 		{"arm64 Image, 4k pages, on a 4k board", fixture.ARM64Image(4 << 10), Kernel{File: "Image", Arch: "arm64", PageSize: 4096}, ""},
 		{"arm64 Image, 4k pages, on a 16k board", fixture.ARM64Image(4 << 10), Kernel{File: "Image", Arch: "arm64", PageSize: 16384}, "the board's kernel uses 16384-byte pages"},
 		{"arm64 Image, 16k pages, on a 16k board", fixture.ARM64Image(16 << 10), Kernel{File: "Image", Arch: "arm64", PageSize: 16384}, ""},
-		{"gzip'd arm64 Image", gzipped(fixture.ARM64Image(4 << 10)), Kernel{File: "Image", Arch: "riscv64"}, "the kernel is a gzip-compressed arm64 Image"},
+		{"gzip'd arm64 Image", gzipped(t, fixture.ARM64Image(4<<10)), Kernel{File: "Image", Arch: "riscv64"}, "the kernel is a gzip-compressed arm64 Image"},
 		{"riscv64 Image", fixture.RISCV64Image(), Kernel{File: "Image", Arch: "riscv64"}, ""},
 		{"riscv64 Image on arm64", fixture.RISCV64Image(), Kernel{File: "Image", Arch: "arm64"}, "the kernel is a riscv64 Image, the board is arm64"},
 		{"no known header", []byte("#!/bin/sh\n" + strings.Repeat("x", 100)), Kernel{File: "k", Arch: "arm64"}, "no header wisp knows"},
@@ -129,11 +129,16 @@ func TestImportChecksKernelHeader(t *testing.T) {
 	}
 }
 
-func gzipped(b []byte) []byte {
+func gzipped(t *testing.T, b []byte) []byte {
+	t.Helper()
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
-	zw.Write(b)
-	zw.Close()
+	if _, err := zw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	return buf.Bytes()
 }
 
@@ -141,8 +146,14 @@ func TestImportDebIsDeterministic(t *testing.T) {
 	deb := fixture.KernelDeb(testKernel).Bytes()
 	a, b := importFixture(t, deb), importFixture(t, deb)
 	for _, pair := range [][2]v1.Layer{{a.Kernel.Layer, b.Kernel.Layer}, {a.Modules.Layer, b.Modules.Layer}} {
-		da, _ := pair[0].Digest()
-		db, _ := pair[1].Digest()
+		da, err := pair[0].Digest()
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := pair[1].Digest()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if da != db {
 			t.Errorf("two imports of one package: %s != %s", da, db)
 		}
@@ -209,9 +220,18 @@ func TestSelectModules(t *testing.T) {
 	if m.Annotations[layers.AnnotationRole] != "modules" || m.Annotations[layers.AnnotationModules] != "virtio_blk,virtio_net,virtio_pci" {
 		t.Errorf("annotations %v", m.Annotations)
 	}
-	again, _ := SelectModules(context.Background(), b.Modules.Layer, []string{"virtio_pci", "virtio_net", "virtio_blk"})
-	d1, _ := m.Layer.Digest()
-	d2, _ := again.Layer.Digest()
+	again, err := SelectModules(context.Background(), b.Modules.Layer, []string{"virtio_pci", "virtio_net", "virtio_blk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d1, err := m.Layer.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2, err := again.Layer.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if d1 != d2 {
 		t.Errorf("selection is not deterministic: %s != %s", d1, d2)
 	}

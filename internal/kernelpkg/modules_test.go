@@ -83,7 +83,10 @@ func TestDepRoundTrip(t *testing.T) {
 	if err := back.readDep(strings.NewReader(b.String())); err != nil {
 		t.Fatal(err)
 	}
-	want, _ := ix.closure([]string{"virtio_pci", "virtio_net"})
+	want, err := ix.closure([]string{"virtio_pci", "virtio_net"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	got, err := back.closure([]string{"virtio_pci", "virtio_net"})
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("closure from modules.dep = %v, %v; want %v", got, err, want)

@@ -21,8 +21,12 @@ func TestReadModule(t *testing.T) {
 		content := bytes.Repeat(block, size/len(block)+1)[:size]
 		var gz bytes.Buffer
 		zw := gzip.NewWriter(&gz)
-		zw.Write(content)
-		zw.Close()
+		if _, err := zw.Write(content); err != nil {
+			t.Fatal(err)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
 		for _, tt := range []struct {
 			ext  string
 			data []byte
@@ -31,8 +35,11 @@ func TestReadModule(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%d bytes %s: %v", size, tt.ext, err)
 			}
-			got, _ := io.ReadAll(ko)
+			got, err := io.ReadAll(ko)
 			done()
+			if err != nil {
+				t.Fatalf("%d bytes %s: reading the module: %v", size, tt.ext, err)
+			}
 			if ko.Size() != int64(size) || !bytes.Equal(got, content) {
 				t.Errorf("%d bytes %s: got %d bytes (size %d), not the module", size, tt.ext, len(got), ko.Size())
 			}
