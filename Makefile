@@ -2,7 +2,7 @@
 # folder, then build wisp. `make test` runs every test (README).
 GO        ?= go
 ARCHES    := amd64 arm64 riscv64
-INITS     := $(ARCHES:%=initbin/bin/init-%)
+INITS     := $(ARCHES:%=internal/initbin/bin/init-%)
 GOFLAGS_  := -trimpath -ldflags='-s -w'
 VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
@@ -15,7 +15,7 @@ init: $(INITS)
 # this module and the module cache), so a change to any of them rebuilds it.
 INIT_SRC  := $(shell GOOS=linux $(GO) list -deps -f '{{if not .Standard}}{{range .GoFiles}}{{$$.Dir}}/{{.}} {{end}}{{end}}' ./init)
 
-initbin/bin/init-%: $(INIT_SRC) go.mod
+internal/initbin/bin/init-%: $(INIT_SRC) go.mod
 	CGO_ENABLED=0 GOOS=linux GOARCH=$* $(GO) build $(GOFLAGS_) -o $@ ./init
 
 wisp: $(INITS)

@@ -51,7 +51,7 @@ func measureSizes(ctx context.Context, e *env, m *md) error {
 
 	var inits [][]string
 	for _, arch := range []string{"amd64", "arm64", "riscv64"} {
-		st, err := os.Stat(filepath.Join(e.repo, "initbin/bin/init-"+arch))
+		st, err := os.Stat(filepath.Join(e.repo, "internal/initbin/bin/init-"+arch))
 		if err != nil {
 			m.failed("init-"+arch, err)
 			continue
@@ -65,7 +65,7 @@ func measureSizes(ctx context.Context, e *env, m *md) error {
 		}
 		inits = append(inits, []string{arch, fmt.Sprintf("%s (%d bytes)", mb(st.Size()), st.Size()), app})
 	}
-	m.p("The init binaries embedded in wisp (`initbin/bin/init-*`, stripped, as `make` builds them) and the " +
+	m.p("The init binaries embedded in wisp (`internal/initbin/bin/init-*`, stripped, as `make` builds them) and the " +
 		"helloworld app (not stripped):")
 	m.table([]string{"GOARCH", "-:init", "-:helloworld"}, inits)
 	return nil

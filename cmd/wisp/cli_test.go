@@ -10,8 +10,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/wispboot/wisp/initbin"
 	"github.com/wispboot/wisp/internal/fixture"
+	"github.com/wispboot/wisp/internal/initbin"
 	"github.com/wispboot/wisp/internal/registrytest"
 	"github.com/wispboot/wisp/internal/testenv"
 )

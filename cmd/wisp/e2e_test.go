@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/wispboot/wisp/boards"
-	"github.com/wispboot/wisp/initbin"
 	"github.com/wispboot/wisp/initrd"
 	"github.com/wispboot/wisp/internal/fixture"
+	"github.com/wispboot/wisp/internal/initbin"
 	"github.com/wispboot/wisp/internal/registrytest"
 	"github.com/wispboot/wisp/internal/testenv"
 )

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wispboot/wisp/initbin"
 	"github.com/wispboot/wisp/internal/fixture"
+	"github.com/wispboot/wisp/internal/initbin"
 	"github.com/wispboot/wisp/internal/registrytest"
 	"github.com/wispboot/wisp/internal/testenv"
 	"github.com/wispboot/wisp/oci"

@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wispboot/wisp/initbin"
 	"github.com/wispboot/wisp/internal/compose"
+	"github.com/wispboot/wisp/internal/initbin"
 )
 
 func newInit(g *globals) *cobra.Command {

@@ -9,8 +9,8 @@ import (
 
 	"github.com/wispboot/wisp/boards"
 	"github.com/wispboot/wisp/elfcheck"
-	"github.com/wispboot/wisp/initbin"
 	"github.com/wispboot/wisp/internal/compose"
+	"github.com/wispboot/wisp/internal/initbin"
 	"github.com/wispboot/wisp/layers"
 	"github.com/wispboot/wisp/oci"
 )

@@ -27,7 +27,7 @@ var kinds = map[string]string{
 	"internal/appliance": "orchestrator",
 	"cmd/wisp":           "cli",
 	"init":               "program",
-	"elfcheck":           "leaf", "initbin": "leaf",
+	"elfcheck":           "leaf", "internal/initbin": "leaf",
 	"internal/cleanup": "leaf", "internal/ctxio": "leaf", "internal/epoch": "leaf", "internal/errs": "leaf", "internal/spill": "leaf",
 	"internal/fixture": "test", "internal/registrytest": "test", "internal/testenv": "test", "internal/archtest": "test",
 	"bench": "tool", "registry-testdata": "tool", "registry-testdata/gen": "tool",
